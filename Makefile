@@ -1,0 +1,60 @@
+# Two entry points: `make synth` (the main job) and `make test` (every check).
+# Each sets itself up: a pinned virtualenv and the pinned CDK CLI and Node.js.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+# Node 22 from the `node` npm package goes first, so jsii and the CDK CLI never meet the
+# machine's end-of-life Node 20.
+export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
+
+.PHONY: setup synth test lint unit functional infra e2e demo bench plan clean
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+synth: setup
+	rm -rf cdk.out
+	cdk synth --quiet --output cdk.out
+	@echo "cloud assembly written to cdk.out/"
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+test: setup lint
+	$(PY) -m pytest -n 2 --dist loadgroup \
+		--cov --cov-report=term-missing:skip-covered
+
+unit: $(VENV)/.installed
+	$(PY) -m pytest tests/unit
+
+functional: $(VENV)/.installed
+	$(PY) -m pytest tests/functional
+
+infra: setup
+	$(PY) -m pytest tests/infra
+
+e2e: setup
+	$(PY) -m pytest tests/e2e
+
+demo: setup
+	$(PY) -m tests.e2e.demo
+
+bench: setup
+	$(PY) -m bench.load
+
+clean:
+	rm -rf $(VENV) node_modules cdk.out .mypy_cache .pytest_cache .ruff_cache dist build
