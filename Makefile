@@ -9,7 +9,6 @@ PYTHON ?= python3
 # machine's end-of-life Node 20.
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
-export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
 .PHONY: setup synth test lint unit functional infra e2e demo bench plan clean
 

@@ -1,0 +1,1 @@
+"""Plan and drift report for PhoneNumberSettings resources (read-only)."""

@@ -1,0 +1,66 @@
+"""Shared fixtures: the fake Chime service, the fake CloudFormation responder, a sealed env."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.fake_chime import ChimeBackend, FakeChimeServer
+from tests.fake_cloudformation import CfnResponder
+
+
+@pytest.fixture(scope="session")
+def chime_server() -> Iterator[FakeChimeServer]:
+    with FakeChimeServer(ChimeBackend()) as server:
+        yield server
+
+
+@pytest.fixture
+def chime(chime_server: FakeChimeServer) -> ChimeBackend:
+    chime_server.backend.reset()
+    return chime_server.backend
+
+
+@pytest.fixture(scope="session")
+def cfn_responder() -> Iterator[CfnResponder]:
+    with CfnResponder() as responder:
+        yield responder
+
+
+@pytest.fixture
+def responder(cfn_responder: CfnResponder) -> CfnResponder:
+    cfn_responder.reset()
+    return cfn_responder
+
+
+@pytest.fixture
+def aws_env(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    chime_server: FakeChimeServer,
+    cfn_responder: CfnResponder,
+) -> dict[str, str]:
+    """Point every AWS client of the test at the fakes; returns the variables it set."""
+    # Every AWS_* goes (profiles, retry modes, endpoint overrides, container creds...),
+    # so nothing configured on the machine changes what the code under test does.
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    env = {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_REGION": "us-west-2",
+        "AWS_DEFAULT_REGION": "us-west-2",
+        "AWS_ENDPOINT_URL_CHIME": chime_server.endpoint_url("chime"),
+        "AWS_ENDPOINT_URL_CHIME_SDK_VOICE": chime_server.endpoint_url("chime-sdk-voice"),
+        "AWS_CONFIG_FILE": str(tmp_path / "absent-aws-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "absent-aws-credentials"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "SSL_CERT_FILE": cfn_responder.ca_path,
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return env
