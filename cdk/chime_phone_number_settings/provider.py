@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Stack, Validations
+from aws_cdk import Acknowledgment, CfnResource, Duration, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -116,6 +116,12 @@ class PhoneNumberSettingsProvider(Construct):
             logging_format=lambda_.LoggingFormat.JSON,
             environment={"LOG_LEVEL": "INFO"},
         )
+        # lambda.Function always adds DependsOn its role (so that a role's separate default
+        # policy exists before the function); with our inline policy the GetAtt of the role
+        # already orders them, which cfn-lint reports as W3005. Scoped to this one resource.
+        cfn_function = self.function.node.default_child
+        assert isinstance(cfn_function, CfnResource)
+        cfn_function.add_metadata("cfn-lint", {"config": {"ignore_checks": ["W3005"]}})
 
     @property
     def service_token(self) -> str:

@@ -97,7 +97,9 @@ def _structured(message: str) -> str:
 
 
 def install(redacting: RedactingFilter) -> None:
+    """Put ``redacting`` on crhelper's loggers, replacing a filter of an earlier install."""
     for name in CRHELPER_LOGGERS:
         target = logging.getLogger(name)
-        if redacting not in target.filters:
-            target.addFilter(redacting)
+        for old in [f for f in target.filters if type(f).__name__ == RedactingFilter.__name__]:
+            target.removeFilter(old)
+        target.addFilter(redacting)

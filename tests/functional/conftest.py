@@ -1,0 +1,105 @@
+"""The real handler, a fresh Lambda container per test, driven like CloudFormation drives it."""
+
+from __future__ import annotations
+
+import importlib
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from tests.fake_cloudformation import CfnResponder
+
+STACK_ID = "arn:aws:cloudformation:us-west-2:123456789012:stack/telephony/6a1b2c3d-aaaa-bbbb-cccc-1234567890ab"
+SERVICE_TOKEN = "arn:aws:lambda:us-west-2:123456789012:function:PhoneNumberSettings"
+
+
+@dataclass
+class LambdaContext:
+    """The parts of Lambda's context object crhelper and the handler read."""
+
+    timeout_seconds: float = 300.0
+    started: float = field(default_factory=time.monotonic)
+    function_name: str = "PhoneNumberSettings"
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    invoked_function_arn: str = SERVICE_TOKEN
+    memory_limit_in_mb: int = 256
+
+    def get_remaining_time_in_millis(self) -> int:
+        return int((self.started + self.timeout_seconds - time.monotonic()) * 1000)
+
+
+def cfn_event(
+    request_type: str,
+    properties: Any,
+    *,
+    response_url: str,
+    physical_id: str | None = None,
+    old_properties: dict[str, Any] | None = None,
+    logical_id: str = "SupportLine",
+) -> dict[str, Any]:
+    resource_properties = (
+        {"ServiceToken": SERVICE_TOKEN, **properties}
+        if isinstance(properties, dict)
+        else properties
+    )
+    event: dict[str, Any] = {
+        "RequestType": request_type,
+        "ServiceToken": SERVICE_TOKEN,
+        "ResponseURL": response_url,
+        "StackId": STACK_ID,
+        "RequestId": str(uuid.uuid4()),
+        "LogicalResourceId": logical_id,
+        "ResourceType": "Custom::PhoneNumberSettings",
+        "ResourceProperties": resource_properties,
+    }
+    if physical_id is not None:
+        event["PhysicalResourceId"] = physical_id
+    if old_properties is not None:
+        event["OldResourceProperties"] = {"ServiceToken": SERVICE_TOKEN, **old_properties}
+    return event
+
+
+@dataclass
+class Invoker:
+    """Sends one event to the handler and returns the one response CloudFormation got."""
+
+    responder: CfnResponder
+    handler: Callable[[dict[str, Any], Any], None] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.cold_start()
+
+    def cold_start(self) -> None:
+        """A new Lambda container: the handler module imported afresh under the current env."""
+        import phone_number_settings_handler.handler as handler_module
+
+        self.handler = importlib.reload(handler_module).handler
+
+    def event(self, request_type: str, properties: Any, **kwargs: Any) -> dict[str, Any]:
+        return cfn_event(
+            request_type, properties, response_url=self.responder.new_response_url(), **kwargs
+        )
+
+    def send(self, event: dict[str, Any], timeout_seconds: float = 300.0) -> dict[str, Any]:
+        self.handler(event, LambdaContext(timeout_seconds=timeout_seconds))
+        responses = self.responder.responses(event["ResponseURL"])
+        assert len(responses) == 1, responses
+        response = responses[0]
+        assert response["RequestId"] == event["RequestId"]
+        assert response["LogicalResourceId"] == event["LogicalResourceId"]
+        assert response["StackId"] == event["StackId"]
+        return response
+
+    def __call__(
+        self, request_type: str, properties: Any, timeout_seconds: float = 300.0, **kwargs: Any
+    ) -> dict[str, Any]:
+        return self.send(self.event(request_type, properties, **kwargs), timeout_seconds)
+
+
+@pytest.fixture
+def invoke(aws_env: dict[str, str], responder: CfnResponder) -> Invoker:
+    return Invoker(responder)

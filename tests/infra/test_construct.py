@@ -1,0 +1,364 @@
+"""PhoneNumberSettings and its provider, checked on synthesised templates (in-process jsii)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from aws_cdk import CfnParameter, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk.assertions import Match
+
+from chime_phone_number_settings import (
+    ATTRIBUTE_PROPERTIES,
+    RESOURCE_TYPE,
+    ChimeNamespace,
+    PhoneNumberSettings,
+    PhoneNumberSettingsProvider,
+    ProductType,
+)
+from chime_phone_number_settings.provider import LAMBDA_RUNTIME
+from phone_number_settings_handler import LAMBDA_HANDLER, rules
+from tests.infra.conftest import SharedApp
+
+pytestmark = pytest.mark.xdist_group("cdk")
+
+FUNCTION_TYPE = "AWS::Lambda::Function"
+
+
+def _only_logical_id(template: Any, resource_type: str) -> str:
+    resources = template.find_resources(resource_type)
+    assert len(resources) == 1, resources
+    return next(iter(resources))
+
+
+def _custom_resources(template: Any) -> dict[str, Any]:
+    resources: dict[str, Any] = template.find_resources(RESOURCE_TYPE)
+    return resources
+
+
+def _by_phone_number(template: Any) -> dict[str, dict[str, Any]]:
+    return {
+        resource["Properties"]["PhoneNumberId"]: resource
+        for resource in _custom_resources(template).values()
+    }
+
+
+def test_enums_are_the_rules_enums_re_exported() -> None:
+    assert ProductType is rules.ProductType
+    assert ChimeNamespace is rules.Namespace
+
+
+def test_properties_render_only_the_given_keys(shared_app: SharedApp) -> None:
+    template = shared_app.example_template
+    function_arn = {"Fn::GetAtt": [_only_logical_id(template, FUNCTION_TYPE), "Arn"]}
+    common = {"ServiceToken": function_arn, "ServiceTimeout": "360"}
+    assert {number: res["Properties"] for number, res in _by_phone_number(template).items()} == {
+        "+12065550100": {
+            **common,
+            "PhoneNumberId": "+12065550100",
+            "CallingName": "Acme Support",
+            "ProductType": "SipMediaApplicationDialIn",
+            "Name": "Support line",
+            "Region": "us-west-2",
+        },
+        "+12065550101": {
+            **common,
+            "PhoneNumberId": "+12065550101",
+            "CallingName": "Acme Front Desk",
+            "ProductType": "BusinessCalling",
+            "Namespace": "chime",
+        },
+        "+12065550102": {**common, "PhoneNumberId": "+12065550102", "Name": "Spring campaign"},
+    }
+
+
+def test_one_provider_serves_every_resource_of_the_stack(shared_app: SharedApp) -> None:
+    template = shared_app.example_template
+    template.resource_count_is(RESOURCE_TYPE, 3)
+    template.resource_count_is(FUNCTION_TYPE, 1)
+    template.resource_count_is("AWS::IAM::Role", 1)
+    template.resource_count_is("AWS::Logs::LogGroup", 1)
+    template.resource_count_is("AWS::IAM::Policy", 0)
+    tokens = {
+        repr(resource["Properties"]["ServiceToken"])
+        for resource in _custom_resources(template).values()
+    }
+    assert len(tokens) == 1
+
+
+def test_removal_policy_retain_by_default_destroy_when_asked(shared_app: SharedApp) -> None:
+    policies = {
+        number: (resource.get("DeletionPolicy"), resource.get("UpdateReplacePolicy"))
+        for number, resource in _by_phone_number(shared_app.example_template).items()
+    }
+    assert policies == {
+        "+12065550100": ("Retain", "Retain"),
+        "+12065550101": ("Retain", "Retain"),
+        "+12065550102": ("Delete", "Delete"),
+    }
+
+
+def test_role_grants_exactly_two_chime_actions_and_its_own_log_group(
+    shared_app: SharedApp,
+) -> None:
+    template = shared_app.example_template
+    log_group_id = _only_logical_id(template, "AWS::Logs::LogGroup")
+    roles = template.find_resources("AWS::IAM::Role")
+    (role,) = roles.values()
+    properties = role["Properties"]
+    assert "ManagedPolicyArns" not in properties
+    assert properties["AssumeRolePolicyDocument"]["Statement"] == [
+        {
+            "Action": "sts:AssumeRole",
+            "Effect": "Allow",
+            "Principal": {"Service": "lambda.amazonaws.com"},
+        }
+    ]
+    (policy,) = properties["Policies"]
+    assert policy["PolicyDocument"]["Statement"] == [
+        {
+            "Action": ["chime:GetPhoneNumber", "chime:UpdatePhoneNumber"],
+            "Effect": "Allow",
+            "Resource": "*",
+        },
+        {
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Effect": "Allow",
+            "Resource": {"Fn::GetAtt": [log_group_id, "Arn"]},
+        },
+    ]
+
+
+def test_function_runtime_architecture_logging_and_handler(shared_app: SharedApp) -> None:
+    template = shared_app.example_template
+    log_group_id = _only_logical_id(template, "AWS::Logs::LogGroup")
+    role_id = _only_logical_id(template, "AWS::IAM::Role")
+    template.has_resource_properties(
+        FUNCTION_TYPE,
+        {
+            "Runtime": "python3.14",
+            "Architectures": ["arm64"],
+            "Handler": LAMBDA_HANDLER,
+            "Timeout": 300,
+            "MemorySize": 256,
+            "Role": {"Fn::GetAtt": [role_id, "Arn"]},
+            "LoggingConfig": {"LogFormat": "JSON", "LogGroup": {"Ref": log_group_id}},
+            "Environment": {"Variables": {"LOG_LEVEL": "INFO"}},
+        },
+    )
+    template.has_resource(
+        "AWS::Logs::LogGroup",
+        {
+            "Properties": {"RetentionInDays": 30},
+            "DeletionPolicy": "Delete",
+            "UpdateReplacePolicy": "Delete",
+        },
+    )
+
+
+def test_runtime_is_the_newest_python_the_pinned_aws_cdk_lib_offers() -> None:
+    offered = {
+        int(match.group(1)): name
+        for name in dir(lambda_.Runtime)
+        if (match := re.fullmatch(r"PYTHON_3_(\d+)", name))
+    }
+    newest = getattr(lambda_.Runtime, offered[max(offered)])
+    assert LAMBDA_RUNTIME.name == newest.name, (
+        f"aws-cdk-lib offers {newest.name}: move provider.LAMBDA_RUNTIME to it"
+    )
+
+
+def test_attributes_are_get_att_tokens_for_every_response_attribute(
+    shared_app: SharedApp,
+) -> None:
+    assert set(ATTRIBUTE_PROPERTIES) == set(rules.RESPONSE_ATTRIBUTES)
+    stack = shared_app.example_stack
+    settings = stack.node.find_child("SupportLine")
+    assert isinstance(settings, PhoneNumberSettings)
+    logical_id = stack.get_logical_id(settings.resource.node.default_child)
+    for attribute, python_name in ATTRIBUTE_PROPERTIES.items():
+        assert stack.resolve(getattr(settings, python_name)) == {
+            "Fn::GetAtt": [logical_id, attribute]
+        }
+    assert stack.resolve(settings.phone_number_id) == {"Ref": logical_id}
+
+
+def test_tokens_pass_through_to_the_handler(shared_app: SharedApp) -> None:
+    template = shared_app.token_template
+    template.has_resource_properties(
+        RESOURCE_TYPE,
+        {
+            "PhoneNumberId": "+12065550100",
+            "CallingName": {"Ref": "CallingName"},
+            "Namespace": "chime-sdk-voice",
+        },
+    )
+    template.has_resource_properties(
+        RESOURCE_TYPE,
+        {
+            "PhoneNumberId": {"Ref": "PhoneNumberId"},
+            "ProductType": "BusinessCalling",
+            "Namespace": {"Ref": "Namespace"},
+            "CallingName": Match.absent(),
+        },
+    )
+
+
+INVALID_PROPS: list[tuple[str, dict[str, Any], str]] = [
+    (
+        "phone number not E.164",
+        {"phone_number_id": "2065550100", "calling_name": "Acme"},
+        r"PhoneNumberId: must be an E\.164 number",
+    ),
+    (
+        "calling name too long",
+        {"phone_number_id": "+12065550100", "calling_name": "A" * 16},
+        r"CallingName: must be \"\" \(clear\) or 2 to 15 letters",
+    ),
+    (
+        "calling name with punctuation",
+        {"phone_number_id": "+12065550100", "calling_name": "Acme, Inc."},
+        r"CallingName: must be",
+    ),
+    (
+        "name with a trailing space",
+        {"phone_number_id": "+12065550100", "name": "Support "},
+        r"Name: must be \"\" \(clear\) or words",
+    ),
+    (
+        "name too long",
+        {"phone_number_id": "+12065550100", "name": "a" * 257},
+        r"Name: must be at most 256 characters",
+    ),
+    (
+        "BusinessCalling in the voice namespace (the default)",
+        {"phone_number_id": "+12065550100", "product_type": ProductType.BUSINESS_CALLING},
+        r"ProductType: BusinessCalling is not offered by Namespace chime-sdk-voice",
+    ),
+    (
+        "unknown product type",
+        {"phone_number_id": "+12065550100", "product_type": "Softphone"},
+        r"ProductType: must be one of",
+    ),
+    (
+        "Name in the legacy namespace",
+        {"phone_number_id": "+12065550100", "name": "Lobby", "namespace": ChimeNamespace.CHIME},
+        r"Name: only Namespace chime-sdk-voice supports Name",
+    ),
+    (
+        "unknown namespace",
+        {"phone_number_id": "+12065550100", "calling_name": "Acme", "namespace": "voice"},
+        r"Namespace: must be one of chime-sdk-voice, chime",
+    ),
+    (
+        "nothing to manage",
+        {"phone_number_id": "+12065550100"},
+        r"ProductType, Name, CallingName: at least one of these must be given",
+    ),
+    (
+        "malformed region",
+        {"phone_number_id": "+12065550100", "calling_name": "Acme", "region": "Oregon"},
+        r"Region: must be an AWS Region name",
+    ),
+    (
+        "legacy namespace outside us-east-1",
+        {
+            "phone_number_id": "+12065550100",
+            "calling_name": "Acme",
+            "namespace": "chime",
+            "region": "us-west-2",
+        },
+        r"Region: Namespace chime \(the legacy API\) is served only from us-east-1",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("props", "message"),
+    [pytest.param(props, message, id=case) for case, props, message in INVALID_PROPS],
+)
+def test_invalid_properties_are_rejected_at_synth(
+    fresh_stack: Stack, props: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ValueError, match=rf"^Fresh/Line: {message}") as caught:
+        PhoneNumberSettings(fresh_stack, "Line", **props)
+    assert isinstance(caught.value.__cause__, rules.InvalidPropertyError)
+    # Rejected before joining the tree: no resource and no provider left behind.
+    assert fresh_stack.node.try_find_child("Line") is None
+    assert fresh_stack.node.try_find_child(PhoneNumberSettingsProvider.SINGLETON_ID) is None
+
+
+def test_snapshot_removal_policy_is_rejected(fresh_stack: Stack) -> None:
+    with pytest.raises(ValueError, match=r"^Fresh/Line: removal_policy SNAPSHOT"):
+        PhoneNumberSettings(
+            fresh_stack,
+            "Line",
+            phone_number_id="+12065550100",
+            calling_name="Acme",
+            removal_policy=RemovalPolicy.SNAPSHOT,
+        )
+
+
+def test_token_namespace_is_not_judged_at_synth(fresh_stack: Stack) -> None:
+    namespace = CfnParameter(fresh_stack, "Namespace", type="String").value_as_string
+    # Name would be wrong for the legacy namespace, but the namespace is not known yet.
+    PhoneNumberSettings(
+        fresh_stack, "Line", phone_number_id="+12065550100", name="Lobby", namespace=namespace
+    )
+
+
+def test_provider_of_returns_the_stack_singleton(fresh_stack: Stack) -> None:
+    first = PhoneNumberSettingsProvider.of(fresh_stack, timeout=Duration.minutes(5))
+    settings = PhoneNumberSettings(
+        fresh_stack, "Line", phone_number_id="+12065550100", calling_name="Acme"
+    )
+    assert settings.provider is first
+    assert PhoneNumberSettingsProvider.of(settings) is first
+    assert PhoneNumberSettingsProvider.of(fresh_stack, memory_size=256) is first
+    assert first.node.path == f"Fresh/{PhoneNumberSettingsProvider.SINGLETON_ID}"
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        pytest.param({"timeout": Duration.minutes(10)}, r"timeout 600 s, existing 300 s", id="t"),
+        pytest.param({"memory_size": 512}, r"memory_size 512, existing 256", id="memory"),
+        pytest.param(
+            {"log_retention": logs.RetentionDays.ONE_WEEK},
+            r"log_retention ONE_WEEK, existing ONE_MONTH",
+            id="retention",
+        ),
+    ],
+)
+def test_provider_of_with_conflicting_options_raises(
+    fresh_stack: Stack, options: dict[str, Any], message: str
+) -> None:
+    PhoneNumberSettingsProvider.of(fresh_stack)
+    with pytest.raises(ValueError, match=message):
+        PhoneNumberSettingsProvider.of(fresh_stack, **options)
+
+
+def test_provider_rejects_timeouts_lambda_does_not_allow(fresh_stack: Stack) -> None:
+    with pytest.raises(ValueError, match=r"timeout must be whole seconds from 1 to 900"):
+        PhoneNumberSettingsProvider.of(fresh_stack, timeout=Duration.minutes(16))
+    assert fresh_stack.node.try_find_child(PhoneNumberSettingsProvider.SINGLETON_ID) is None
+
+
+def test_explicit_provider_sets_service_timeout(fresh_stack: Stack) -> None:
+    from aws_cdk.assertions import Template
+
+    provider = PhoneNumberSettingsProvider(fresh_stack, "Slow", timeout=Duration.minutes(10))
+    PhoneNumberSettings(
+        fresh_stack,
+        "Line",
+        phone_number_id="+12065550100",
+        calling_name="Acme",
+        provider=provider,
+    )
+    assert fresh_stack.node.try_find_child(PhoneNumberSettingsProvider.SINGLETON_ID) is None
+    template = Template.from_stack(fresh_stack)
+    template.has_resource_properties(RESOURCE_TYPE, {"ServiceTimeout": "660"})
+    template.has_resource_properties(FUNCTION_TYPE, {"Timeout": 600})
