@@ -21,7 +21,7 @@ from chime_phone_number_settings import (
 )
 from chime_phone_number_settings.provider import LAMBDA_RUNTIME
 from phone_number_settings_handler import LAMBDA_HANDLER, rules
-from tests.infra.conftest import SharedApp
+from tests.infra.conftest import REPO_ROOT, VENV_BIN, SharedApp, run
 
 pytestmark = pytest.mark.xdist_group("cdk")
 
@@ -157,6 +157,17 @@ def test_function_runtime_architecture_logging_and_handler(shared_app: SharedApp
             "UpdateReplacePolicy": "Delete",
         },
     )
+
+
+def test_cfn_lint_finds_nothing_in_the_in_process_templates(shared_app: SharedApp) -> None:
+    templates = sorted(shared_app.outdir.glob("*.template.json"))
+    assert len(templates) == 2
+    result = run(
+        [str(VENV_BIN / "cfn-lint"), "--format", "parseable", *map(str, templates)],
+        cwd=REPO_ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""
 
 
 def test_runtime_is_the_newest_python_the_pinned_aws_cdk_lib_offers() -> None:

@@ -1,0 +1,120 @@
+"""Throttling, server errors, dropped connections and the time budget, end to end."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.fake_chime import ChimeBackend
+from tests.functional.conftest import Invoker, LambdaContext
+
+NUMBER = "+12065550100"
+SETTINGS = {
+    "PhoneNumberId": NUMBER,
+    "ProductType": "SipMediaApplicationDialIn",
+    "CallingName": "Acme Support",
+}
+
+
+def statuses(chime: ChimeBackend) -> list[int]:
+    return [c.status for c in chime.calls()]
+
+
+@pytest.mark.parametrize("retry_mode", ["standard", "adaptive", "legacy"])
+def test_throttling_is_survived_whatever_the_retry_mode(
+    chime: ChimeBackend, invoke: Invoker, monkeypatch: pytest.MonkeyPatch, retry_mode: str
+) -> None:
+    # GIVEN botocore told to use a retry mode that does not retry Chime's 429
+    monkeypatch.setenv("AWS_RETRY_MODE", retry_mode)
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    invoke.cold_start()
+    chime.seed_number(NUMBER)
+    chime.inject_faults(429, times=6, code="ThrottledClientException")
+    # WHEN the resource is created
+    response = invoke("Create", SETTINGS)
+    # THEN the throttled answers were retried until every call went through
+    assert response["Status"] == "SUCCESS", response["Reason"]
+    assert statuses(chime).count(429) == 6
+    assert [c.body for c in chime.update_calls() if c.status == 200] == [
+        {"ProductType": "SipMediaApplicationDialIn"},
+        {"CallingName": "Acme Support"},
+    ]
+
+
+def test_rate_limited_service_is_survived(chime: ChimeBackend, invoke: Invoker) -> None:
+    chime.seed_number(NUMBER)
+    chime.set_rate_limit(2, burst=1)
+    response = invoke("Create", SETTINGS)
+    assert response["Status"] == "SUCCESS", response["Reason"]
+    assert chime.number(NUMBER)["CallingName"] == "Acme Support"
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_server_error_bursts_are_retried(chime: ChimeBackend, invoke: Invoker, status: int) -> None:
+    chime.seed_number(NUMBER)
+    chime.inject_faults(status, times=4, operation="UpdatePhoneNumber")
+    response = invoke("Create", SETTINGS)
+    assert response["Status"] == "SUCCESS", response["Reason"]
+    assert statuses(chime).count(status) == 4
+
+
+def test_dropped_connections_are_retried(chime: ChimeBackend, invoke: Invoker) -> None:
+    chime.seed_number(NUMBER)
+    chime.drop_connections(3)
+    response = invoke("Create", SETTINGS)
+    assert response["Status"] == "SUCCESS", response["Reason"]
+    assert statuses(chime).count(0) == 3
+
+
+def test_other_errors_fail_at_once_with_a_short_reason(
+    chime: ChimeBackend, invoke: Invoker
+) -> None:
+    chime.seed_number(NUMBER)
+    chime.inject_faults(403, times=1, operation="UpdatePhoneNumber", code="ForbiddenException")
+    response = invoke("Create", SETTINGS)
+    assert response["Status"] == "FAILED"
+    assert response["Reason"].startswith(
+        f"UpdatePhoneNumber ProductType on {NUMBER} failed: ForbiddenException (HTTP 403)"
+    )
+    assert len(chime.update_calls()) == 1
+
+
+def test_budget_exhaustion_is_answered_before_the_lambda_times_out(
+    chime: ChimeBackend, invoke: Invoker
+) -> None:
+    # GIVEN a service that throttles everything, and a Lambda with 8 seconds left
+    chime.seed_number(NUMBER)
+    chime.inject_faults(429, times=100_000, code="ThrottledClientException")
+    event = invoke.event("Create", SETTINGS)
+    context = LambdaContext(timeout_seconds=8)
+    # WHEN the event is handled
+    invoke.handler(event, context)
+    answered_with_ms_left = context.get_remaining_time_in_millis()
+    # THEN our own FAILED response went out before crhelper's "Execution timed out" timer
+    responses = invoke.responder.responses(event["ResponseURL"])
+    assert len(responses) == 1
+    assert responses[0]["Status"] == "FAILED"
+    reason = responses[0]["Reason"]
+    assert reason.startswith(f"GetPhoneNumber on {NUMBER}: Chime throttled; gave up after ")
+    assert "attempts to answer before the Lambda timeout" in reason
+    attempts = int(reason.split("gave up after ")[1].split()[0])
+    assert attempts == statuses(chime).count(429) > 3
+    assert answered_with_ms_left > 1000
+    # and nothing more is sent once the timer would have fired
+    time.sleep(answered_with_ms_left / 1000 + 0.5)
+    assert len(invoke.responder.responses(event["ResponseURL"])) == 1
+
+
+def test_budget_exhaustion_mid_event_reverts_what_it_changed(
+    chime: ChimeBackend, invoke: Invoker
+) -> None:
+    chime.seed_number(NUMBER)
+    chime.fail_update("CallingName", 503, "ServiceUnavailableException", times=100_000)
+    response = invoke("Create", SETTINGS, timeout_seconds=10)
+    assert response["Status"] == "FAILED"
+    assert response["Reason"].startswith(
+        "CallingName failed, reverted ProductType: UpdatePhoneNumber CallingName on "
+        f"{NUMBER}: Chime unavailable; gave up after "
+    )
+    assert chime.number(NUMBER)["ProductType"] == "VoiceConnector"
