@@ -79,19 +79,13 @@ def test_any_properties_get_one_answer_and_no_update_when_invalid(
     assert response["Status"] in {"SUCCESS", "FAILED"}
     assert len(json.dumps(response).encode()) <= 4096
     assert len(response["Reason"]) <= 256
-    try:
-        invalid = not isinstance(properties, dict) or bool(
+    invalid = not isinstance(properties, dict)
+    if not invalid:
+        try:
             check_properties(event["ResourceProperties"])
-        )
-    except InvalidPropertyError:
-        invalid = True
+        except InvalidPropertyError:
+            invalid = True
     if invalid:
         assert response["Status"] == "FAILED"
         assert chime.calls() == []
-        for value in properties.values() if isinstance(properties, dict) else []:
-            if isinstance(value, str) and len(value) >= 4:
-                assert (
-                    value not in response["Reason"]
-                    or value in (NUMBER,)
-                    or value in RESOURCE_PROPERTIES
-                )
+    assert MARKER not in response["Reason"]
