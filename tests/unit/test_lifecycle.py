@@ -1,0 +1,143 @@
+"""Lifecycle edge cases on a scripted in-memory gateway (the PhoneNumberGateway port)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import pytest
+
+from phone_number_settings_handler.errors import (
+    ChimeApiError,
+    PartialUpdateError,
+    PhoneNumberSettingsError,
+)
+from phone_number_settings_handler.lifecycle import Budget, create_or_update, delete
+from phone_number_settings_handler.model import LivePhoneNumber
+from phone_number_settings_handler.retry import Deadline
+from phone_number_settings_handler.rules import Namespace
+
+NUMBER = "+12065550100"
+FIELDS = {"ProductType": "product_type", "Name": "name", "CallingName": "calling_name"}
+
+
+@dataclass
+class ScriptedGateway:
+    """Holds one number; ``failures`` maps (detail, value) to the error that call raises."""
+
+    live: LivePhoneNumber
+    failures: dict[tuple[str, str], PhoneNumberSettingsError] = field(default_factory=dict)
+    applied_before_failing: set[tuple[str, str]] = field(default_factory=set)
+    calls: list[tuple[str, str]] = field(default_factory=list)
+
+    def get(self, phone_number_id: str, deadline: Deadline) -> LivePhoneNumber:
+        return self.live
+
+    def update(
+        self, phone_number_id: str, detail: str, value: str, deadline: Deadline
+    ) -> LivePhoneNumber:
+        self.calls.append((detail, value))
+        if (detail, value) in self.applied_before_failing:
+            self.live = replace(self.live, **{FIELDS[detail]: value})
+        if (detail, value) in self.failures:
+            raise self.failures[(detail, value)]
+        self.live = replace(self.live, **{FIELDS[detail]: value})
+        return self.live
+
+
+def budget() -> Budget:
+    return Budget.within(Deadline.after(60), revert_reserve=10)
+
+
+def run(gateway: ScriptedGateway, **details: str) -> dict[str, str]:
+    return create_or_update(
+        {"PhoneNumberId": NUMBER, **details},
+        default_region="us-west-2",
+        gateways=lambda namespace, region: gateway,
+        budget=budget(),
+    ).data
+
+
+def conflict() -> ChimeApiError:
+    return ChimeApiError("UpdatePhoneNumber", "ConflictException", "conflict")
+
+
+def test_calling_name_that_landed_before_a_retry_conflict_counts_as_applied() -> None:
+    # GIVEN a calling-name call whose first attempt landed, so its retry met a conflict
+    gateway = ScriptedGateway(LivePhoneNumber(NUMBER, calling_name="Old"))
+    gateway.failures[("CallingName", "Acme")] = conflict()
+    gateway.applied_before_failing.add(("CallingName", "Acme"))
+    # WHEN the event runs, THEN it succeeds with the value in place
+    assert run(gateway, CallingName="Acme")["CallingName"] == "Acme"
+
+
+def test_real_conflict_still_fails() -> None:
+    gateway = ScriptedGateway(LivePhoneNumber(NUMBER, calling_name="Old"))
+    gateway.failures[("CallingName", "Acme")] = conflict()
+    with pytest.raises(ChimeApiError, match="conflict"):
+        run(gateway, CallingName="Acme")
+
+
+def test_revert_that_fails_is_named_in_the_reason() -> None:
+    gateway = ScriptedGateway(LivePhoneNumber(NUMBER, product_type="VoiceConnector", name="a"))
+    gateway.failures[("CallingName", "Acme")] = ChimeApiError("UpdatePhoneNumber", "X", "boom")
+    gateway.failures[("Name", "a")] = ChimeApiError("UpdatePhoneNumber", "X", "revert boom")
+    with pytest.raises(PartialUpdateError) as raised:
+        run(gateway, ProductType="SipMediaApplicationDialIn", Name="b", CallingName="Acme")
+    assert str(raised.value) == (
+        "CallingName failed, reverted ProductType; could not revert Name: boom"
+    )
+    assert gateway.calls == [
+        ("ProductType", "SipMediaApplicationDialIn"),
+        ("Name", "b"),
+        ("CallingName", "Acme"),
+        ("Name", "a"),
+        ("ProductType", "VoiceConnector"),
+    ]
+
+
+def test_product_type_without_a_previous_value_cannot_be_reverted() -> None:
+    gateway = ScriptedGateway(LivePhoneNumber(NUMBER, product_type=None))
+    gateway.failures[("Name", "b")] = ChimeApiError("UpdatePhoneNumber", "X", "boom")
+    with pytest.raises(
+        PartialUpdateError, match=r"^Name failed, could not revert ProductType: boom$"
+    ):
+        run(gateway, ProductType="VoiceConnector", Name="b")
+
+
+def test_delete_reports_a_refused_clear_as_a_warning() -> None:
+    gateway = ScriptedGateway(LivePhoneNumber(NUMBER, calling_name="Acme"))
+    gateway.failures[("CallingName", "")] = ChimeApiError("UpdatePhoneNumber", "X", "refused")
+    warnings = delete(
+        NUMBER,
+        {"PhoneNumberId": NUMBER, "CallingName": "Acme"},
+        default_region="us-west-2",
+        gateways=lambda namespace, region: gateway,
+        deadline=Deadline.after(60),
+    )
+    assert warnings == (f"settings of {NUMBER} not cleared: refused",)
+
+
+def test_gateway_is_chosen_by_namespace_and_region() -> None:
+    chosen: list[tuple[Namespace, str]] = []
+    gateway = ScriptedGateway(LivePhoneNumber(NUMBER))
+
+    def factory(namespace: Namespace, region: str) -> ScriptedGateway:
+        chosen.append((namespace, region))
+        return gateway
+
+    for properties in (
+        {"Namespace": "chime", "CallingName": "Acme"},
+        {"Region": "eu-west-2", "CallingName": "Acme"},
+        {"CallingName": "Acme"},
+    ):
+        create_or_update(
+            {"PhoneNumberId": NUMBER, **properties},
+            default_region="us-west-2",
+            gateways=factory,
+            budget=budget(),
+        )
+    assert chosen == [
+        (Namespace.CHIME, "us-east-1"),
+        (Namespace.CHIME_SDK_VOICE, "eu-west-2"),
+        (Namespace.CHIME_SDK_VOICE, "us-west-2"),
+    ]
