@@ -9,6 +9,9 @@ PYTHON ?= python3
 # machine's end-of-life Node 20.
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# No phoning home from the CDK CLI (notices and telemetry are also off in cdk.json).
+export CDK_DISABLE_VERSION_CHECK := 1
+export CDK_DISABLE_CLI_TELEMETRY := true
 
 .PHONY: setup synth test lint unit functional infra e2e demo bench plan clean
 

@@ -12,7 +12,7 @@ import fnmatch
 import importlib.metadata
 import shutil
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import crhelper
 import jsii
@@ -90,8 +90,10 @@ def build_asset(output_dir: Path) -> None:
 class InstalledPackagesBundling:
     """Local bundling that copies the installed packages; never falls back to Docker."""
 
-    def try_bundle(self, output_dir: str, options: BundlingOptions) -> bool:
-        del options  # nothing to configure: the asset is the same for every caller
+    # Keyword-only like ILocalBundling: jsii then passes BundlingOptions fields as keywords.
+    # None of them matter here: the asset is the same for every caller.
+    def try_bundle(self, output_dir: str, *, image: DockerImage, **_options: Any) -> bool:
+        del image
         build_asset(Path(output_dir))
         return True
 

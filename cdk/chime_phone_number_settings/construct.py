@@ -81,7 +81,9 @@ class PhoneNumberSettings(Construct):
         except ValueError as error:
             raise ValueError(f"{path}: {error}") from error
         if removal_policy == RemovalPolicy.SNAPSHOT:
-            raise ValueError(f"{path}: removal_policy SNAPSHOT is not supported by custom resources")
+            raise ValueError(
+                f"{path}: removal_policy SNAPSHOT is not supported by custom resources"
+            )
 
         super().__init__(scope, construct_id)
         self.provider = provider or PhoneNumberSettingsProvider.of(self)

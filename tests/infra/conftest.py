@@ -10,7 +10,7 @@ import importlib.util
 import os
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -125,8 +125,8 @@ def shared_app(tmp_path_factory: pytest.TempPathFactory) -> SharedApp:
 
 
 @pytest.fixture
-def fresh_stack() -> Iterator[Any]:
+def fresh_stack() -> Any:
     """A new stack in a new app, for tests that build and expect construction to fail."""
     from aws_cdk import App, Stack
 
-    yield Stack(App(), "Fresh")
+    return Stack(App(), "Fresh")

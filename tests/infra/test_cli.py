@@ -99,10 +99,14 @@ def test_asset_holds_the_handler_and_crhelper_only(cli_synth: CliSynth) -> None:
         f"phone_number_settings_handler/{path.name}"
         for path in (REPO_ROOT / "lambda" / "phone_number_settings_handler").glob("*.py")
     }
-    assert {
-        "phone_number_settings_handler/__init__.py",
-        "phone_number_settings_handler/rules.py",
-    } <= handler_sources <= files
+    assert (
+        {
+            "phone_number_settings_handler/__init__.py",
+            "phone_number_settings_handler/rules.py",
+        }
+        <= handler_sources
+        <= files
+    )
     assert {"crhelper/LICENSE", "crhelper/NOTICE", "crhelper/__init__.py"} <= files
     assert all(path.endswith(".py") for path in files - {"crhelper/LICENSE", "crhelper/NOTICE"})
     assert not [path for path in files if "__pycache__" in path or "/tests/" in path]

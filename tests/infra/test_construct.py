@@ -21,6 +21,7 @@ from chime_phone_number_settings import (
 )
 from chime_phone_number_settings.provider import LAMBDA_RUNTIME
 from phone_number_settings_handler import LAMBDA_HANDLER, rules
+from phone_number_settings_handler.errors import InvalidPropertyError
 from tests.infra.conftest import REPO_ROOT, VENV_BIN, SharedApp, run
 
 pytestmark = pytest.mark.xdist_group("cdk")
@@ -31,7 +32,7 @@ FUNCTION_TYPE = "AWS::Lambda::Function"
 def _only_logical_id(template: Any, resource_type: str) -> str:
     resources = template.find_resources(resource_type)
     assert len(resources) == 1, resources
-    return next(iter(resources))
+    return str(next(iter(resources)))
 
 
 def _custom_resources(template: Any) -> dict[str, Any]:
@@ -296,7 +297,7 @@ def test_invalid_properties_are_rejected_at_synth(
 ) -> None:
     with pytest.raises(ValueError, match=rf"^Fresh/Line: {message}") as caught:
         PhoneNumberSettings(fresh_stack, "Line", **props)
-    assert isinstance(caught.value.__cause__, rules.InvalidPropertyError)
+    assert isinstance(caught.value.__cause__, InvalidPropertyError)
     # Rejected before joining the tree: no resource and no provider left behind.
     assert fresh_stack.node.try_find_child("Line") is None
     assert fresh_stack.node.try_find_child(PhoneNumberSettingsProvider.SINGLETON_ID) is None

@@ -48,9 +48,7 @@ def test_example_app_has_no_cdk_nag_errors_or_warnings(tmp_path: Path) -> None:
     assert error is None
 
 
-def test_the_acknowledged_finding_is_real(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_acknowledged_finding_is_real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Without the construct's acknowledgement exactly that one finding comes back.
 
     This also proves the plugin runs at all: a clean report would look the same otherwise.
