@@ -20,11 +20,16 @@ from phone_number_settings_handler.rules import (
 )
 
 
-def parse_properties(properties: object, *, default_region: str) -> DesiredSettings:
-    """Validate every rule, then build the settings; raises InvalidPropertyError."""
+def parse_properties(
+    properties: object, *, default_region: str, require_detail: bool = True
+) -> DesiredSettings:
+    """Validate every rule, then build the settings; raises InvalidPropertyError.
+
+    ``require_detail`` is passed to ``rules.check_properties``.
+    """
     if not isinstance(properties, Mapping) or not all(isinstance(k, str) for k in properties):
         raise InvalidPropertyError("ResourceProperties", "must be an object of named properties")
-    check_properties(properties)
+    check_properties(properties, require_detail=require_detail)
     namespace = Namespace(properties.get(NAMESPACE, DEFAULT_NAMESPACE))
     if namespace is Namespace.CHIME:
         region = LEGACY_REGION

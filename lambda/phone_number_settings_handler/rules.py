@@ -155,11 +155,14 @@ def check_properties(
     properties: Mapping[str, object],
     *,
     is_unresolved: Callable[[object], bool] = _never_unresolved,
+    require_detail: bool = True,
 ) -> None:
     """Raise InvalidPropertyError for the first rule ``properties`` break.
 
     ``properties`` holds the resource's PascalCase keys. A value for which
     ``is_unresolved`` is true is not known yet; the rules that need it are skipped.
+    ``require_detail=False`` skips only the "at least one detail" rule, for callers that
+    checked it already on properties some of whose details they have since set aside.
     """
     unknown = sorted(
         key
@@ -174,7 +177,7 @@ def check_properties(
         )
     if PHONE_NUMBER_ID not in properties:
         raise InvalidPropertyError(PHONE_NUMBER_ID, "is required")
-    if not any(detail in properties for detail in DETAILS_IN_CALL_ORDER):
+    if require_detail and not any(detail in properties for detail in DETAILS_IN_CALL_ORDER):
         raise InvalidPropertyError(
             ", ".join(DETAILS_IN_CALL_ORDER),
             "at least one of these must be given; there is nothing to manage",

@@ -155,3 +155,9 @@ def test_importing_the_rules_loads_neither_boto3_nor_crhelper() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_detail_rule_can_be_left_to_a_caller_that_checked_it() -> None:
+    check_properties({"PhoneNumberId": NUMBER}, require_detail=False)
+    with pytest.raises(InvalidPropertyError, match=r"E\.164"):
+        check_properties({"PhoneNumberId": "x"}, require_detail=False)
