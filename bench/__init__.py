@@ -1,0 +1,1 @@
+"""Benchmarks: ``python -m bench.load`` (see bench/load.py)."""

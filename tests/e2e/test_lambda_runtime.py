@@ -1,0 +1,117 @@
+"""The runner runs what the asset holds and nothing else, under the template's Timeout."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.assembly import StackTemplate
+from tests.e2e.driver import CloudFormationDriver
+from tests.e2e.lambda_runner import LambdaEnvironment, LambdaInitError
+from tests.fake_chime import ChimeBackend
+from tests.fake_cloudformation import CfnResponder
+
+pytestmark = pytest.mark.xdist_group("e2e")
+
+
+def provider_function(template: StackTemplate) -> str:
+    (resource, *_) = template.custom_resources()
+    return resource.function_logical_id
+
+
+def test_function_spec_comes_from_the_template(example_template: StackTemplate) -> None:
+    function = example_template.function(provider_function(example_template))
+    assert function.handler == "phone_number_settings_handler.handler.handler"
+    assert function.timeout_seconds == 300
+    assert function.environment == {"LOG_LEVEL": "INFO"}
+    assert sorted(p.name for p in function.asset_dir.iterdir()) == [
+        "crhelper",
+        "phone_number_settings_handler",
+    ]
+
+
+def test_asset_without_crhelper_fails_to_import(
+    example_template: StackTemplate, lambda_env: LambdaEnvironment, tmp_path: Path
+) -> None:
+    function = example_template.function(provider_function(example_template))
+    broken = tmp_path / "asset"
+    shutil.copytree(function.asset_dir, broken)
+    shutil.rmtree(broken / "crhelper")
+
+    process = lambda_env.start(dataclasses.replace(function, asset_dir=broken))
+    with pytest.raises(LambdaInitError) as raised:
+        process.wait_ready()
+    assert raised.value.message["errorType"] == "Runtime.ImportModuleError"
+    assert "crhelper" in raised.value.message["errorMessage"]
+    assert process.process.returncode == 2
+
+
+def test_project_source_is_not_importable(
+    example_template: StackTemplate, lambda_env: LambdaEnvironment
+) -> None:
+    # The process sees the asset and boto3 only: not the repo, not the editable install.
+    function = example_template.function(provider_function(example_template))
+    for handler in ("tests.fake_chime.backend.ChimeBackend", "chime_phone_number_settings.x"):
+        process = lambda_env.start(dataclasses.replace(function, handler=handler))
+        with pytest.raises(LambdaInitError, match="ImportModuleError"):
+            process.wait_ready()
+
+
+def test_unchanged_asset_runs_and_stays_free_of_bytecode(
+    created_once: None, example_template: StackTemplate
+) -> None:
+    function = example_template.function(provider_function(example_template))
+    assert not list(function.asset_dir.rglob("__pycache__"))
+
+
+@pytest.fixture
+def created_once(
+    cloudformation: CloudFormationDriver, chime: ChimeBackend, example_template: StackTemplate
+) -> None:
+    for number in ("+12065550100", "+12065550101", "+12065550102"):
+        chime.seed_number(number)
+    assert cloudformation.create_stack(example_template).status == "CREATE_COMPLETE"
+
+
+def test_template_timeout_drives_the_remaining_time(
+    example_template: StackTemplate,
+    lambda_env: LambdaEnvironment,
+    chime: ChimeBackend,
+    responder: CfnResponder,
+) -> None:
+    # GIVEN a Timeout of 5 s and a Chime that throttles every call after the first
+    spec = example_template.custom_resources()[0]
+    function = example_template.function(spec.function_logical_id)
+    short = StackTemplate(
+        example_template.name,
+        {
+            **example_template.body,
+            "Resources": {
+                **example_template.resources,
+                spec.function_logical_id: {
+                    **example_template.resources[spec.function_logical_id],
+                    "Properties": {
+                        **example_template.resources[spec.function_logical_id]["Properties"],
+                        "Timeout": 5,
+                    },
+                },
+            },
+        },
+        example_template.assembly_dir,
+    )
+    assert short.function(function.logical_id).timeout_seconds == 5
+    for number in ("+12065550100", "+12065550101", "+12065550102"):
+        chime.seed_number(number)
+    chime.set_rate_limit(0.0001, burst=1)
+    with CloudFormationDriver(lambda_env, responder, chime_calls=chime.calls) as driver:
+        operation = driver.create_stack(short)
+    # THEN the handler gives up in time to answer FAILED itself, before Lambda's timeout
+    first = operation.events[0]
+    assert first.status == "FAILED"
+    assert "throttled" in first.reason
+    assert first.seconds < 5
+    assert first.calls[0].status == 200
+    assert {c.status for c in first.calls[1:]} == {429}
