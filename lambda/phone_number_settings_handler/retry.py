@@ -35,8 +35,8 @@ class Deadline:
 class Backoff:
     """Full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter")."""
 
-    base_seconds: float = 0.2
-    cap_seconds: float = 2.0
+    base_seconds: float = 0.5
+    cap_seconds: float = 5.0
 
     def delay(self, attempt: int, uniform: Callable[[], float]) -> float:
         """Sleep before attempt ``attempt + 1``; ``uniform`` returns a float in [0, 1)."""

@@ -99,7 +99,7 @@ def test_budget_exhaustion_is_answered_before_the_lambda_times_out(
     assert reason.startswith(f"GetPhoneNumber on {NUMBER}: Chime throttled; gave up after ")
     assert "attempts to answer before the Lambda timeout" in reason
     attempts = int(reason.split("gave up after ")[1].split()[0])
-    assert attempts == statuses(chime).count(429) > 3
+    assert attempts == statuses(chime).count(429) >= 3
     assert answered_with_ms_left > 1000
     # and nothing more is sent once the timer would have fired
     time.sleep(answered_with_ms_left / 1000 + 0.5)
