@@ -10,9 +10,7 @@ from constructs import Construct
 
 from chime_phone_number_settings.provider import PhoneNumberSettingsProvider
 from phone_number_settings_handler import rules
-from phone_number_settings_handler.rules import Namespace, ProductType
-
-RESOURCE_TYPE: Final = "Custom::PhoneNumberSettings"
+from phone_number_settings_handler.rules import RESOURCE_TYPE, Namespace, ProductType
 
 # Python attribute of each Fn::GetAtt name the handler returns (rules.RESPONSE_ATTRIBUTES).
 ATTRIBUTE_PROPERTIES: Final = {

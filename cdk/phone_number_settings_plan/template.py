@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-RESOURCE_TYPE: Final = "Custom::PhoneNumberSettings"
+from phone_number_settings_handler.rules import RESOURCE_TYPE
+
 STACK_ARTIFACT: Final = "aws:cloudformation:stack"
 NESTED_ASSEMBLY_ARTIFACT: Final = "cdk:cloud-assembly"
 MANIFEST: Final = "manifest.json"

@@ -28,6 +28,8 @@ class ProductType(StrEnum):
     SIP_MEDIA_APPLICATION_DIAL_IN = "SipMediaApplicationDialIn"
 
 
+RESOURCE_TYPE: Final = "Custom::PhoneNumberSettings"
+
 PHONE_NUMBER_ID: Final = "PhoneNumberId"
 CALLING_NAME: Final = "CallingName"
 PRODUCT_TYPE: Final = "ProductType"

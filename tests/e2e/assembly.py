@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from phone_number_settings_handler.rules import RESOURCE_TYPE
+
 REPO_ROOT: Final = Path(__file__).resolve().parents[2]
 NODE_BIN: Final = REPO_ROOT / "node_modules" / ".bin"
 VENV_BIN: Final = Path(sys.executable).parent
 EXAMPLE_STACK: Final = "PhoneNumberSettingsExample"
-RESOURCE_TYPE: Final = "Custom::PhoneNumberSettings"
 FUNCTION_TYPE: Final = "AWS::Lambda::Function"
 # Lambda's default when a function declares no Timeout.
 DEFAULT_LAMBDA_TIMEOUT_SECONDS: Final = 3
