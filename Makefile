@@ -13,13 +13,13 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export CDK_DISABLE_VERSION_CHECK := 1
 export CDK_DISABLE_CLI_TELEMETRY := true
 
-.PHONY: setup synth test lint unit functional infra e2e demo bench plan clean
+.PHONY: setup synth test test-fast lint unit functional infra e2e demo bench clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
-$(VENV)/.installed: pyproject.toml constraints.txt
+$(VENV)/.installed: pyproject.toml fakes/pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
+	$(PY) -m pip install -q -c constraints.txt -e '.[dev]' -e ./fakes
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -40,6 +40,10 @@ test: setup lint
 	$(PY) -m pytest -n 2 --dist loadgroup \
 		--cov --cov-report=term-missing:skip-covered
 
+# Everything but the tests marked slow (jsii, the CDK CLI, building the wheel).
+test-fast: $(VENV)/.installed
+	$(PY) -m pytest -n 2 --dist loadgroup -m "not slow"
+
 unit: $(VENV)/.installed
 	$(PY) -m pytest tests/unit
 
@@ -53,7 +57,7 @@ e2e: setup
 	$(PY) -m pytest tests/e2e
 
 demo: setup
-	$(PY) -m tests.e2e.demo
+	$(PY) -m phone_number_settings_fakes.demo
 
 bench: setup
 	$(PY) -m bench.load

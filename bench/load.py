@@ -27,7 +27,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tests.e2e.assembly import (
+from phone_number_settings_fakes.chime import ChimeBackend, FakeChimeServer
+from phone_number_settings_fakes.cloudformation import CfnResponder
+from phone_number_settings_fakes.cloudformation.assembly import (
     EXAMPLE_STACK,
     CloudAssembly,
     CustomResourceSpec,
@@ -35,10 +37,12 @@ from tests.e2e.assembly import (
     synth_example_app,
     zipped_size,
 )
-from tests.e2e.driver import CloudFormationDriver, check_response
-from tests.e2e.lambda_runner import Endpoints, LambdaEnvironment, LambdaProcess
-from tests.fake_chime import ChimeBackend, FakeChimeServer
-from tests.fake_cloudformation import CfnResponder
+from phone_number_settings_fakes.cloudformation.driver import CloudFormationDriver, check_response
+from phone_number_settings_fakes.lambda_service.runner import (
+    Endpoints,
+    LambdaEnvironment,
+    LambdaProcess,
+)
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 BASELINE_SOURCE = Path(__file__).resolve().parent / "baseline_handler.py"
@@ -241,7 +245,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         workdir = Path(tmp)
         chime = server.backend
         print("cdk synth (pinned CDK CLI) ...")
-        assembly = CloudAssembly(synth_example_app(workdir / "cdk.out"))
+        assembly = CloudAssembly(synth_example_app(workdir / "cdk.out").outdir)
         template = assembly.stack(EXAMPLE_STACK)
         real = template.function(template.custom_resources()[0].function_logical_id)
         asset_zip_bytes = zipped_size(real.asset_dir)

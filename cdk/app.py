@@ -8,7 +8,7 @@ from __future__ import annotations
 from aws_cdk import App, CfnOutput, RemovalPolicy, Stack
 from constructs import Construct
 
-from chime_phone_number_settings import ChimeNamespace, PhoneNumberSettings, ProductType
+from phone_number_settings_cdk import Namespace, PhoneNumberSettings, ProductType
 
 STACK_NAME = "PhoneNumberSettingsExample"
 
@@ -38,7 +38,7 @@ class PhoneNumberSettingsExampleStack(Stack):
             phone_number_id="+12065550101",
             calling_name="Acme Front Desk",
             product_type=ProductType.BUSINESS_CALLING,
-            namespace=ChimeNamespace.CHIME,
+            namespace=Namespace.CHIME,
         )
         # DESTROY: removing this resource (or the stack) clears the name again.
         PhoneNumberSettings(

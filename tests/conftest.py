@@ -1,15 +1,40 @@
-"""Shared fixtures: the fake Chime service, the fake CloudFormation responder, a sealed env."""
+"""Shared fixtures: the fakes, a sealed AWS environment, one CLI synth per test run."""
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pickle
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.fake_chime import ChimeBackend, FakeChimeServer
-from tests.fake_cloudformation import CfnResponder
+from phone_number_settings_fakes.chime import ChimeBackend, FakeChimeServer
+from phone_number_settings_fakes.cloudformation import CfnResponder
+from phone_number_settings_fakes.cloudformation.assembly import Synthesis, synth_example_app
+
+
+@pytest.fixture(scope="session")
+def example_synthesis(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Synthesis:
+    """The example app synthesised by the pinned CDK CLI once per test run, for every worker.
+
+    Under xdist the workers share the run's temp root; the first to take the lock
+    synthesises, the others read its result.
+    """
+    run_root = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        run_root = run_root.parent
+    outdir = run_root / "example-cdk-out"
+    record = run_root / "example-synthesis.pickle"
+    with (run_root / "example-synthesis.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if record.exists():
+            synthesis: Synthesis = pickle.loads(record.read_bytes())
+        else:
+            synthesis = synth_example_app(outdir)
+            record.write_bytes(pickle.dumps(synthesis))
+    return synthesis
 
 
 @pytest.fixture(scope="session")

@@ -7,17 +7,26 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.assembly import EXAMPLE_STACK, CloudAssembly, StackTemplate, synth_example_app
-from tests.e2e.driver import CloudFormationDriver
-from tests.e2e.lambda_runner import Endpoints, LambdaEnvironment, create_boto3_venv
-from tests.fake_chime import ChimeBackend, FakeChimeServer
-from tests.fake_cloudformation import CfnResponder
+from phone_number_settings_fakes.chime import ChimeBackend, FakeChimeServer
+from phone_number_settings_fakes.cloudformation import CfnResponder
+from phone_number_settings_fakes.cloudformation.assembly import (
+    EXAMPLE_STACK,
+    CloudAssembly,
+    StackTemplate,
+    Synthesis,
+)
+from phone_number_settings_fakes.cloudformation.driver import CloudFormationDriver
+from phone_number_settings_fakes.lambda_service.runner import (
+    Endpoints,
+    LambdaEnvironment,
+    create_boto3_venv,
+)
 
 
 @pytest.fixture(scope="session")
-def cloud_assembly(tmp_path_factory: pytest.TempPathFactory) -> CloudAssembly:
+def cloud_assembly(example_synthesis: Synthesis) -> CloudAssembly:
     """The example app, synthesised once by the pinned CDK CLI (``cdk synth -o``)."""
-    return CloudAssembly(synth_example_app(tmp_path_factory.mktemp("e2e-cdk-out")))
+    return CloudAssembly(example_synthesis.outdir)
 
 
 @pytest.fixture(scope="session")

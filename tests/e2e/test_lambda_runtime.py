@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.assembly import StackTemplate
-from tests.e2e.driver import CloudFormationDriver
-from tests.e2e.lambda_runner import LambdaEnvironment, LambdaInitError
-from tests.fake_chime import ChimeBackend
-from tests.fake_cloudformation import CfnResponder
+from phone_number_settings_fakes.chime import ChimeBackend
+from phone_number_settings_fakes.cloudformation import CfnResponder
+from phone_number_settings_fakes.cloudformation.assembly import StackTemplate
+from phone_number_settings_fakes.cloudformation.driver import CloudFormationDriver
+from phone_number_settings_fakes.lambda_service.runner import LambdaEnvironment, LambdaInitError
 
-pytestmark = pytest.mark.xdist_group("e2e")
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
 
 
 def provider_function(template: StackTemplate) -> str:
@@ -24,12 +24,13 @@ def provider_function(template: StackTemplate) -> str:
 
 def test_function_spec_comes_from_the_template(example_template: StackTemplate) -> None:
     function = example_template.function(provider_function(example_template))
-    assert function.handler == "phone_number_settings_handler.handler.handler"
+    assert function.handler == "phone_number_settings_lambda.handler.handler"
     assert function.timeout_seconds == 300
     assert function.environment == {"LOG_LEVEL": "INFO"}
     assert sorted(p.name for p in function.asset_dir.iterdir()) == [
         "crhelper",
-        "phone_number_settings_handler",
+        "phone_number_settings_core",
+        "phone_number_settings_lambda",
     ]
 
 
@@ -54,7 +55,10 @@ def test_project_source_is_not_importable(
 ) -> None:
     # The process sees the asset and boto3 only: not the repo, not the editable install.
     function = example_template.function(provider_function(example_template))
-    for handler in ("tests.fake_chime.backend.ChimeBackend", "chime_phone_number_settings.x"):
+    for handler in (
+        "phone_number_settings_fakes.chime.backend.ChimeBackend",
+        "phone_number_settings_cdk.x",
+    ):
         process = lambda_env.start(dataclasses.replace(function, handler=handler))
         with pytest.raises(LambdaInitError, match="ImportModuleError"):
             process.wait_ready()

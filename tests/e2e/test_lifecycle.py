@@ -11,11 +11,15 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.assembly import StackTemplate
-from tests.e2e.driver import CloudFormationDriver, StackOperation
-from tests.fake_chime import ChimeBackend
+from phone_number_settings_fakes.chime import ChimeBackend
+from phone_number_settings_fakes.cloudformation.assembly import StackTemplate
+from phone_number_settings_fakes.cloudformation.driver import (
+    CloudFormationDriver,
+    EventRecord,
+    StackOperation,
+)
 
-pytestmark = pytest.mark.xdist_group("e2e")
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
 
 SUPPORT = "+12065550100"  # SupportLine: chime-sdk-voice in us-west-2, Retain
 FRONT_DESK = "+12065550101"  # FrontDesk: legacy chime, Retain
@@ -47,47 +51,36 @@ def seed_all(chime: ChimeBackend) -> None:
         chime.seed_number(number, product_type="VoiceConnector")
 
 
-def calls_by_resource(
-    operation: StackOperation, template: StackTemplate
-) -> list[tuple[str, str, str, list[tuple[str, str | None, dict[str, Any]]]]]:
-    """(phase, RequestType, construct id, calls) per event; construct ids read easier."""
+def calls_by_resource(operation: StackOperation, template: StackTemplate) -> list[str]:
+    """One line per event: phase, RequestType, construct id, then its Chime calls in order.
+
+    For example ``"create Create FrontDesk: +12065550101 Get, CallingName='Acme'"``: the
+    number, then ``Get`` for GetPhoneNumber and ``Detail='value'`` for UpdatePhoneNumber.
+    """
     names = {
         logical_id(template, name): name for name in ("SupportLine", "FrontDesk", "CampaignLine")
     }
     return [
-        (event.phase, event.request_type, names[event.logical_id], event.call_tuples())
+        f"{event.phase} {event.request_type} {names[event.logical_id]}: {_calls_line(event)}"
         for event in operation.events
     ]
 
 
+def _calls_line(event: EventRecord) -> str:
+    if not event.calls:
+        return "no call"
+    (number,) = {call.phone_number_id for call in event.calls}
+    shown = [
+        "Get" if call.operation == GET else ", ".join(f"{k}={v!r}" for k, v in call.body.items())
+        for call in event.calls
+    ]
+    return f"{number} {', '.join(shown)}"
+
+
 CREATE_CALLS = [
-    (
-        "create",
-        "Create",
-        "SupportLine",
-        [
-            (GET, SUPPORT, {}),
-            (UPDATE, SUPPORT, {"ProductType": "SipMediaApplicationDialIn"}),
-            (UPDATE, SUPPORT, {"Name": "Support line"}),
-            (UPDATE, SUPPORT, {"CallingName": "Acme Support"}),
-        ],
-    ),
-    (
-        "create",
-        "Create",
-        "FrontDesk",
-        [
-            (GET, FRONT_DESK, {}),
-            (UPDATE, FRONT_DESK, {"ProductType": "BusinessCalling"}),
-            (UPDATE, FRONT_DESK, {"CallingName": "Acme Front Desk"}),
-        ],
-    ),
-    (
-        "create",
-        "Create",
-        "CampaignLine",
-        [(GET, CAMPAIGN, {}), (UPDATE, CAMPAIGN, {"Name": "Spring campaign"})],
-    ),
+    f"create Create SupportLine: {SUPPORT} Get, ProductType='SipMediaApplicationDialIn', Name='Support line', CallingName='Acme Support'",
+    f"create Create FrontDesk: {FRONT_DESK} Get, ProductType='BusinessCalling', CallingName='Acme Front Desk'",
+    f"create Create CampaignLine: {CAMPAIGN} Get, Name='Spring campaign'",
 ]
 CREATED: dict[str, dict[str, str | None]] = {
     SUPPORT: {
@@ -144,22 +137,8 @@ def test_update_changes_only_what_changed(
 
     assert operation.status == "UPDATE_COMPLETE"
     assert calls_by_resource(operation, example_template) == [
-        (
-            "update",
-            "Update",
-            "SupportLine",
-            [(GET, SUPPORT, {}), (UPDATE, SUPPORT, {"CallingName": "Acme Help"})],
-        ),
-        (
-            "update",
-            "Update",
-            "FrontDesk",
-            [
-                (GET, FRONT_DESK, {}),
-                (UPDATE, FRONT_DESK, {"ProductType": "VoiceConnector"}),
-                (UPDATE, FRONT_DESK, {"CallingName": "Front Desk"}),
-            ],
-        ),
+        f"update Update SupportLine: {SUPPORT} Get, CallingName='Acme Help'",
+        f"update Update FrontDesk: {FRONT_DESK} Get, ProductType='VoiceConnector', CallingName='Front Desk'",
     ]  # CampaignLine's properties did not change: CloudFormation sends it nothing
     update = operation.events[0].event
     assert update["PhysicalResourceId"] == SUPPORT
@@ -187,31 +166,12 @@ def test_failed_update_reverts_itself_and_rollback_restores_the_rest(
 
     assert operation.status == "UPDATE_ROLLBACK_COMPLETE"
     assert calls_by_resource(operation, example_template) == [
-        (
-            "update",
-            "Update",
-            "SupportLine",
-            [(GET, SUPPORT, {}), (UPDATE, SUPPORT, {"Name": "Main line"})],
-        ),
-        (
-            "update",
-            "Update",
-            "FrontDesk",
-            [
-                (GET, FRONT_DESK, {}),
-                (UPDATE, FRONT_DESK, {"ProductType": "VoiceConnector"}),
-                (UPDATE, FRONT_DESK, {"CallingName": "Front Desk"}),  # answered 400
-                (UPDATE, FRONT_DESK, {"ProductType": "BusinessCalling"}),  # its own revert
-            ],
-        ),
+        f"update Update SupportLine: {SUPPORT} Get, Name='Main line'",
+        # CallingName is answered 400; the event then reverts its own ProductType.
+        f"update Update FrontDesk: {FRONT_DESK} Get, ProductType='VoiceConnector', CallingName='Front Desk', ProductType='BusinessCalling'",
         # UPDATE_ROLLBACK: old properties again, last touched first.
-        ("rollback", "Update", "FrontDesk", [(GET, FRONT_DESK, {})]),
-        (
-            "rollback",
-            "Update",
-            "SupportLine",
-            [(GET, SUPPORT, {}), (UPDATE, SUPPORT, {"Name": "Support line"})],
-        ),
+        f"rollback Update FrontDesk: {FRONT_DESK} Get",
+        f"rollback Update SupportLine: {SUPPORT} Get, Name='Support line'",
     ]
     failed = operation.events[1]
     assert failed.status == "FAILED"
@@ -236,30 +196,10 @@ def test_replacement_cleans_up_the_old_number_unless_retained(
 
     assert operation.status == "UPDATE_COMPLETE"
     assert calls_by_resource(operation, example_template) == [
-        (
-            "update",
-            "Update",
-            "SupportLine",
-            [
-                (GET, SPARE_2, {}),
-                (UPDATE, SPARE_2, {"ProductType": "SipMediaApplicationDialIn"}),
-                (UPDATE, SPARE_2, {"Name": "Support line"}),
-                (UPDATE, SPARE_2, {"CallingName": "Acme Support"}),
-            ],
-        ),
-        (
-            "update",
-            "Update",
-            "CampaignLine",
-            [(GET, SPARE, {}), (UPDATE, SPARE, {"Name": "Spring campaign"})],
-        ),
+        f"update Update SupportLine: {SPARE_2} Get, ProductType='SipMediaApplicationDialIn', Name='Support line', CallingName='Acme Support'",
+        f"update Update CampaignLine: {SPARE} Get, Name='Spring campaign'",
         # Cleanup: only CampaignLine (UpdateReplacePolicy Delete) loses its old number.
-        (
-            "cleanup",
-            "Delete",
-            "CampaignLine",
-            [(GET, CAMPAIGN, {}), (UPDATE, CAMPAIGN, {"Name": ""})],
-        ),
+        f"cleanup Delete CampaignLine: {CAMPAIGN} Get, Name=''",
     ]
     assert [e.physical_id for e in operation.events] == [SPARE_2, SPARE, CAMPAIGN]
     cleanup = operation.events[2].event
@@ -280,12 +220,7 @@ def test_delete_stack_clears_destroy_resources_and_leaves_retained_ones(
 
     assert operation.status == "DELETE_COMPLETE"
     assert calls_by_resource(operation, example_template) == [
-        (
-            "delete",
-            "Delete",
-            "CampaignLine",
-            [(GET, CAMPAIGN, {}), (UPDATE, CAMPAIGN, {"Name": ""})],
-        ),
+        f"delete Delete CampaignLine: {CAMPAIGN} Get, Name=''",
     ]
     assert sorted(s.physical_id for s in operation.skipped) == [SUPPORT, FRONT_DESK]
     assert settings(chime, SUPPORT) == CREATED[SUPPORT]
@@ -306,28 +241,9 @@ def test_delete_stack_with_destroy_everywhere_clears_names_and_calling_names(
     operation = cloudformation.delete_stack()
 
     assert calls_by_resource(operation, template) == [
-        (
-            "delete",
-            "Delete",
-            "CampaignLine",
-            [(GET, CAMPAIGN, {}), (UPDATE, CAMPAIGN, {"Name": ""})],
-        ),
-        (
-            "delete",
-            "Delete",
-            "FrontDesk",
-            [(GET, FRONT_DESK, {}), (UPDATE, FRONT_DESK, {"CallingName": ""})],
-        ),
-        (
-            "delete",
-            "Delete",
-            "SupportLine",
-            [
-                (GET, SUPPORT, {}),
-                (UPDATE, SUPPORT, {"Name": ""}),
-                (UPDATE, SUPPORT, {"CallingName": ""}),
-            ],
-        ),
+        f"delete Delete CampaignLine: {CAMPAIGN} Get, Name=''",
+        f"delete Delete FrontDesk: {FRONT_DESK} Get, CallingName=''",
+        f"delete Delete SupportLine: {SUPPORT} Get, Name='', CallingName=''",
     ]
     assert operation.skipped == []
     # A product type cannot be unset: it stays; what the resources set is cleared.
@@ -353,8 +269,8 @@ def test_failed_create_rolls_back_with_a_delete_that_makes_no_call(
     assert operation.status == "ROLLBACK_COMPLETE"
     assert calls_by_resource(operation, example_template) == [
         *CREATE_CALLS[:2],
-        ("create", "Create", "CampaignLine", [(GET, CAMPAIGN, {})]),  # 404
-        ("rollback", "Delete", "CampaignLine", []),
+        f"create Create CampaignLine: {CAMPAIGN} Get",  # 404
+        "rollback Delete CampaignLine: no call",
     ]
     failed, rollback = operation.events[2:]
     assert failed.status == "FAILED"

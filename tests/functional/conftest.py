@@ -1,17 +1,19 @@
-"""The real handler, a fresh Lambda container per test, driven like CloudFormation drives it."""
+"""The real handler, a new Lambda execution environment per test, driven like CloudFormation."""
 
 from __future__ import annotations
 
-import importlib
+import os
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
-from tests.fake_cloudformation import CfnResponder
+from phone_number_settings_fakes.cloudformation import CfnResponder
+from phone_number_settings_lambda.handler import LambdaHandler, build_handler
+from phone_number_settings_lambda.retry import Clock
+from tests.stepped_clock import SteppedClock
 
 STACK_ID = "arn:aws:cloudformation:us-west-2:123456789012:stack/telephony/6a1b2c3d-aaaa-bbbb-cccc-1234567890ab"
 SERVICE_TOKEN = "arn:aws:lambda:us-west-2:123456789012:function:PhoneNumberSettings"
@@ -22,14 +24,18 @@ class LambdaContext:
     """The parts of Lambda's context object crhelper and the handler read."""
 
     timeout_seconds: float = 300.0
-    started: float = field(default_factory=time.monotonic)
+    clock: Clock = time.monotonic
+    started: float = field(init=False)
     function_name: str = "PhoneNumberSettings"
     aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     invoked_function_arn: str = SERVICE_TOKEN
     memory_limit_in_mb: int = 256
 
+    def __post_init__(self) -> None:
+        self.started = self.clock()
+
     def get_remaining_time_in_millis(self) -> int:
-        return int((self.started + self.timeout_seconds - time.monotonic()) * 1000)
+        return int((self.started + self.timeout_seconds - self.clock()) * 1000)
 
 
 def cfn_event(
@@ -65,19 +71,28 @@ def cfn_event(
 
 @dataclass
 class Invoker:
-    """Sends one event to the handler and returns the one response CloudFormation got."""
+    """Sends one event to the handler and returns the one response CloudFormation got.
+
+    With a ``SteppedClock`` the handler's backoff sleeps and time budget are virtual: a
+    test of the time budget takes no real time. Without one, time is real.
+    """
 
     responder: CfnResponder
-    handler: Callable[[dict[str, Any], Any], None] = field(init=False)
+    clock: SteppedClock | None = None
+    handler: LambdaHandler = field(init=False)
 
     def __post_init__(self) -> None:
         self.cold_start()
 
-    def cold_start(self) -> None:
-        """A new Lambda container: the handler module imported afresh under the current env."""
-        import phone_number_settings_handler.handler as handler_module
+    def cold_start(self, clock: SteppedClock | None = None) -> None:
+        """A new execution environment, built from the current environment variables."""
+        if clock is not None:
+            self.clock = clock
+        timing = self.clock.timing() if self.clock else None
+        self.handler = build_handler(dict(os.environ), timing=timing)
 
-        self.handler = importlib.reload(handler_module).handler
+    def context(self, timeout_seconds: float = 300.0) -> LambdaContext:
+        return LambdaContext(timeout_seconds=timeout_seconds, clock=self.clock or time.monotonic)
 
     def event(self, request_type: str, properties: Any, **kwargs: Any) -> dict[str, Any]:
         return cfn_event(
@@ -85,7 +100,7 @@ class Invoker:
         )
 
     def send(self, event: dict[str, Any], timeout_seconds: float = 300.0) -> dict[str, Any]:
-        self.handler(event, LambdaContext(timeout_seconds=timeout_seconds))
+        self.handler(event, self.context(timeout_seconds))
         responses = self.responder.responses(event["ResponseURL"])
         assert len(responses) == 1, responses
         response = responses[0]

@@ -8,9 +8,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from phone_number_settings_handler.errors import InvalidPropertyError
-from phone_number_settings_handler.rules import RESOURCE_PROPERTIES, check_properties
-from tests.fake_chime import ChimeBackend
+from phone_number_settings_core.errors import InvalidPropertyError
+from phone_number_settings_core.rules import RESOURCE_PROPERTIES, check_properties
+from phone_number_settings_fakes.chime import ChimeBackend
 from tests.functional.conftest import Invoker
 
 NUMBER = "+12065550100"

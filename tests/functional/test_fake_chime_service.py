@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from mypy_boto3_chime import ChimeClient
 from mypy_boto3_chime_sdk_voice import ChimeSDKVoiceClient
 
-from tests.fake_chime import ChimeBackend, ChimeError, FakeChimeServer, NumberKind
-from tests.fake_cloudformation import CfnResponder
+from phone_number_settings_fakes.chime import ChimeBackend, ChimeError, FakeChimeServer, NumberKind
+from phone_number_settings_fakes.cloudformation import CfnResponder
 
 NUMBER = "+12065550100"
 TOLL_FREE = "+18005550100"

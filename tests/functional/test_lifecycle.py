@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fake_chime import ChimeBackend, NumberKind
+from phone_number_settings_fakes.chime import ChimeBackend, NumberKind
 from tests.functional.conftest import Invoker
 
 NUMBER = "+12065550100"

@@ -89,7 +89,7 @@ def shared_app(tmp_path_factory: pytest.TempPathFactory) -> SharedApp:
     from aws_cdk import App, CfnParameter, Stack
     from aws_cdk.assertions import Template
 
-    from chime_phone_number_settings import PhoneNumberSettings, ProductType
+    from phone_number_settings_cdk import PhoneNumberSettings, ProductType
 
     outdir = tmp_path_factory.mktemp("shared-cdk-out")
     app = App(outdir=str(outdir))

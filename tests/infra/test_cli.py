@@ -6,28 +6,26 @@ import io
 import json
 import re
 import shutil
-import sys
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.infra.conftest import REPO_ROOT, VENV_BIN, run, subprocess_env
+from phone_number_settings_cdk.bundling import build_asset
+from phone_number_settings_fakes.cloudformation.assembly import Synthesis
+from tests.infra.conftest import REPO_ROOT, VENV_BIN, run
 
-pytestmark = pytest.mark.xdist_group("cli")
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("cli")]
 
 STACK = "PhoneNumberSettingsExample"
+# The packages the Lambda asset holds, by the folder (layer) they live in.
+FUNCTION_PACKAGES = {
+    "lambda": "phone_number_settings_lambda",
+    "core": "phone_number_settings_core",
+}
 NODE_BANNER = re.compile(r"end-of-life|\bEOL\b|deprecated", re.IGNORECASE)
 # Generous: today about 30 KB. A bundled boto3 or botocore alone would be megabytes.
 MAX_ZIPPED_ASSET_BYTES = 200_000
-
-
-@dataclass(frozen=True)
-class CliSynth:
-    outdir: Path
-    stdout: str
-    stderr: str
 
 
 def asset_dirs(outdir: Path, stack: str = STACK) -> dict[str, Path]:
@@ -58,18 +56,10 @@ def zipped_size(root: Path) -> int:
     return len(buffer.getvalue())
 
 
-@pytest.fixture(scope="module")
-def cli_synth(tmp_path_factory: pytest.TempPathFactory) -> CliSynth:
-    outdir = tmp_path_factory.mktemp("cli-cdk-out")
-    result = run(["cdk", "synth", "--quiet", "-o", str(outdir)], cwd=REPO_ROOT)
-    assert result.returncode == 0, result.stderr
-    return CliSynth(outdir=outdir, stdout=result.stdout, stderr=result.stderr)
-
-
-def test_cli_synth_writes_the_template_without_a_node_banner(cli_synth: CliSynth) -> None:
-    assert (cli_synth.outdir / f"{STACK}.template.json").is_file()
-    assert not NODE_BANNER.search(cli_synth.stderr), cli_synth.stderr
-    assert not NODE_BANNER.search(cli_synth.stdout), cli_synth.stdout
+def test_cli_synth_writes_the_template_without_a_node_banner(example_synthesis: Synthesis) -> None:
+    assert (example_synthesis.outdir / f"{STACK}.template.json").is_file()
+    assert not NODE_BANNER.search(example_synthesis.stderr), example_synthesis.stderr
+    assert not NODE_BANNER.search(example_synthesis.stdout), example_synthesis.stdout
 
 
 def test_cdk_json_keeps_the_cli_from_phoning_home() -> None:
@@ -78,8 +68,8 @@ def test_cdk_json_keeps_the_cli_from_phoning_home() -> None:
     assert config["context"]["cli-telemetry"] is False
 
 
-def test_cfn_lint_finds_no_errors_or_warnings(cli_synth: CliSynth) -> None:
-    templates = sorted(cli_synth.outdir.glob("*.template.json"))
+def test_cfn_lint_finds_no_errors_or_warnings(example_synthesis: Synthesis) -> None:
+    templates = sorted(example_synthesis.outdir.glob("*.template.json"))
     assert templates
     # The one ignore (W3005 on the Lambda function) is resource metadata set by the
     # provider itself, where its reason is written down.
@@ -91,20 +81,21 @@ def test_cfn_lint_finds_no_errors_or_warnings(cli_synth: CliSynth) -> None:
     assert result.stdout == ""
 
 
-def test_asset_holds_the_handler_and_crhelper_only(cli_synth: CliSynth) -> None:
-    _, asset_dir = only_asset(cli_synth.outdir)
+def test_asset_holds_the_handler_and_crhelper_only(example_synthesis: Synthesis) -> None:
+    _, asset_dir = only_asset(example_synthesis.outdir)
     files = relative_files(asset_dir)
-    assert {path.split("/")[0] for path in files} == {"phone_number_settings_handler", "crhelper"}
-    handler_sources = {
-        f"phone_number_settings_handler/{path.name}"
-        for path in (REPO_ROOT / "lambda" / "phone_number_settings_handler").glob("*.py")
+    assert {path.split("/")[0] for path in files} == {*FUNCTION_PACKAGES.values(), "crhelper"}
+    function_sources = {
+        f"{package}/{path.name}"
+        for layer, package in FUNCTION_PACKAGES.items()
+        for path in (REPO_ROOT / layer / package).glob("*.py")
     }
     assert (
         {
-            "phone_number_settings_handler/__init__.py",
-            "phone_number_settings_handler/rules.py",
+            "phone_number_settings_lambda/handler.py",
+            "phone_number_settings_core/rules.py",
         }
-        <= handler_sources
+        <= function_sources
         <= files
     )
     assert {"crhelper/LICENSE", "crhelper/NOTICE", "crhelper/__init__.py"} <= files
@@ -116,52 +107,43 @@ def test_asset_holds_the_handler_and_crhelper_only(cli_synth: CliSynth) -> None:
     assert size < MAX_ZIPPED_ASSET_BYTES
 
 
-def _checkout_copy(root: Path) -> Path:
-    """Copy the sources a synth reads, with fresh mtimes and stray bytecode."""
-    for part in ("lambda", "cdk"):
+def _checkout_copy(root: Path) -> tuple[Path, ...]:
+    """Copy the function's packages as a fresh clone has them, with stray bytecode added.
+
+    Returns the package directories, in the order the bundler takes them.
+    """
+    for layer in FUNCTION_PACKAGES:
         # shutil.copy, not copy2: every file gets a new mtime, as in a fresh clone.
         shutil.copytree(
-            REPO_ROOT / part,
-            root / part,
+            REPO_ROOT / layer,
+            root / layer,
             copy_function=shutil.copy,
             ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
         )
-    junk = root / "lambda" / "phone_number_settings_handler" / "__pycache__"
+    junk = root / "core" / "phone_number_settings_core" / "__pycache__"
     junk.mkdir()
     (junk / "rules.cpython-311.pyc").write_bytes(root.name.encode())
-    return root
+    return tuple(root / layer / package for layer, package in FUNCTION_PACKAGES.items())
 
 
-def _synth_copy(checkout: Path, outdir: Path) -> str:
-    env = subprocess_env(
-        PYTHONPATH=f"{checkout / 'lambda'}:{checkout / 'cdk'}", CDK_OUTDIR=str(outdir)
-    )
-    where = run(
-        [
-            sys.executable,
-            "-c",
-            "import chime_phone_number_settings as c, phone_number_settings_handler as h;"
-            "print(c.__file__); print(h.__file__)",
-        ],
-        cwd=checkout,
-        env=env,
-    )
-    assert where.returncode == 0, where.stderr
-    assert all(line.startswith(str(checkout)) for line in where.stdout.splitlines())
-    result = run([sys.executable, "cdk/app.py"], cwd=checkout, env=env)
-    assert result.returncode == 0, result.stderr
-    asset_hash, _ = only_asset(outdir)
-    return asset_hash
+def _asset_hash(package_dirs: tuple[Path, ...], outdir: Path) -> str:
+    """What CDK computes for the asset (AssetHashType.OUTPUT: the bundle's fingerprint)."""
+    from aws_cdk import FileSystem
+
+    build_asset(outdir, package_dirs)
+    return FileSystem.fingerprint(str(outdir))
 
 
-def test_asset_hash_is_the_same_for_two_checkouts(tmp_path: Path, cli_synth: CliSynth) -> None:
-    first = _synth_copy(_checkout_copy(tmp_path / "first"), tmp_path / "first-out")
-    second = _synth_copy(_checkout_copy(tmp_path / "second"), tmp_path / "second-out")
-    repo_hash, _ = only_asset(cli_synth.outdir)
+def test_asset_hash_is_the_same_for_two_checkouts(
+    tmp_path: Path, example_synthesis: Synthesis
+) -> None:
+    first = _asset_hash(_checkout_copy(tmp_path / "first"), tmp_path / "first-out")
+    second = _asset_hash(_checkout_copy(tmp_path / "second"), tmp_path / "second-out")
+    repo_hash, _ = only_asset(example_synthesis.outdir)
     assert first == second == repo_hash
 
     # And the hash does follow the content: a changed handler file gives a new asset.
     changed = _checkout_copy(tmp_path / "changed")
-    rules_file = changed / "lambda" / "phone_number_settings_handler" / "rules.py"
+    rules_file = changed[1] / "rules.py"
     rules_file.write_text(rules_file.read_text() + "\n# changed\n")
-    assert _synth_copy(changed, tmp_path / "changed-out") != first
+    assert _asset_hash(changed, tmp_path / "changed-out") != first

@@ -11,20 +11,21 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk.assertions import Match
 
-from chime_phone_number_settings import (
-    ATTRIBUTE_PROPERTIES,
+from phone_number_settings_cdk import (
     RESOURCE_TYPE,
-    ChimeNamespace,
+    Namespace,
     PhoneNumberSettings,
     PhoneNumberSettingsProvider,
     ProductType,
 )
-from chime_phone_number_settings.provider import LAMBDA_RUNTIME
-from phone_number_settings_handler import LAMBDA_HANDLER, rules
-from phone_number_settings_handler.errors import InvalidPropertyError
+from phone_number_settings_cdk.provider import LAMBDA_RUNTIME
+from phone_number_settings_core import rules
+from phone_number_settings_core.errors import InvalidPropertyError
+from phone_number_settings_core.model import RESPONSE_ATTRIBUTES
+from phone_number_settings_lambda import LAMBDA_HANDLER
 from tests.infra.conftest import REPO_ROOT, VENV_BIN, SharedApp, run
 
-pytestmark = pytest.mark.xdist_group("cdk")
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("cdk")]
 
 FUNCTION_TYPE = "AWS::Lambda::Function"
 
@@ -49,7 +50,7 @@ def _by_phone_number(template: Any) -> dict[str, dict[str, Any]]:
 
 def test_enums_are_the_rules_enums_re_exported() -> None:
     assert ProductType is rules.ProductType
-    assert ChimeNamespace is rules.Namespace
+    assert Namespace is rules.Namespace
 
 
 def test_properties_render_only_the_given_keys(shared_app: SharedApp) -> None:
@@ -186,15 +187,16 @@ def test_runtime_is_the_newest_python_the_pinned_aws_cdk_lib_offers() -> None:
 def test_attributes_are_get_att_tokens_for_every_response_attribute(
     shared_app: SharedApp,
 ) -> None:
-    assert set(ATTRIBUTE_PROPERTIES) == set(rules.RESPONSE_ATTRIBUTES)
     stack = shared_app.example_stack
     settings = stack.node.find_child("SupportLine")
     assert isinstance(settings, PhoneNumberSettings)
     logical_id = stack.get_logical_id(settings.resource.node.default_child)
-    for attribute, python_name in ATTRIBUTE_PROPERTIES.items():
-        assert stack.resolve(getattr(settings, python_name)) == {
-            "Fn::GetAtt": [logical_id, attribute]
-        }
+    assert len(RESPONSE_ATTRIBUTES) == 9
+    for attribute in RESPONSE_ATTRIBUTES:
+        token = {"Fn::GetAtt": [logical_id, attribute.key]}
+        assert stack.resolve(getattr(settings, f"attr_{attribute.field}")) == token
+        assert stack.resolve(settings.get_attribute(attribute.key)) == token
+        assert attribute.key in (getattr(PhoneNumberSettings, f"attr_{attribute.field}").__doc__)
     assert stack.resolve(settings.phone_number_id) == {"Ref": logical_id}
 
 
@@ -257,7 +259,7 @@ INVALID_PROPS: list[tuple[str, dict[str, Any], str]] = [
     ),
     (
         "Name in the legacy namespace",
-        {"phone_number_id": "+12065550100", "name": "Lobby", "namespace": ChimeNamespace.CHIME},
+        {"phone_number_id": "+12065550100", "name": "Lobby", "namespace": Namespace.CHIME},
         r"Name: only Namespace chime-sdk-voice supports Name",
     ),
     (

@@ -14,11 +14,11 @@ import pytest
 from aws_cdk import App, Stack, Validations
 from cdk_nag import AwsSolutionsChecks
 
-import chime_phone_number_settings.provider as provider_module
-from chime_phone_number_settings import PhoneNumberSettings
+import phone_number_settings_cdk.provider as provider_module
+from phone_number_settings_cdk import PhoneNumberSettings
 from tests.infra.conftest import load_example_app
 
-pytestmark = pytest.mark.xdist_group("cdk")
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("cdk")]
 
 
 def _synth_with_nag(outdir: Path, build: Any) -> tuple[Exception | None, list[Any]]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.infra.conftest import REPO_ROOT, run, subprocess_env
+from tests.infra.conftest import REPO_ROOT, VENV_BIN, run, subprocess_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("packaging")]
 
@@ -20,18 +20,26 @@ NOT_SOURCES = shutil.ignore_patterns(
     "__pycache__", "*.pyc", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis",
 )  # fmt: skip
 
+# Every package of the distribution, by the folder (layer) it lives in.
+PACKAGES = {
+    "core": "phone_number_settings_core",
+    "lambda": "phone_number_settings_lambda",
+    "cdk": "phone_number_settings_cdk",
+    "cli": "phone_number_settings_cli",
+}
+
 APP_SCRIPT = textwrap.dedent(
     """
     import sys
     from aws_cdk import App, Stack
-    import chime_phone_number_settings
-    from chime_phone_number_settings import PhoneNumberSettings
+    import phone_number_settings_cdk
+    from phone_number_settings_cdk import PhoneNumberSettings
 
     app = App(outdir=sys.argv[1])
     stack = Stack(app, "Packaged")
     PhoneNumberSettings(stack, "Line", phone_number_id="+12065550100", calling_name="Acme")
     app.synth()
-    print(chime_phone_number_settings.__file__)
+    print(phone_number_settings_cdk.__file__)
     """
 )
 
@@ -51,28 +59,32 @@ def test_wheel_installs_and_synthesises_outside_the_repo(tmp_path: Path) -> None
 
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
-    handler_modules = {
-        f"phone_number_settings_handler/{path.name}"
-        for path in (REPO_ROOT / "lambda" / "phone_number_settings_handler").glob("*.py")
+    modules = {
+        f"{package}/{path.name}"
+        for layer, package in PACKAGES.items()
+        for path in (REPO_ROOT / layer / package).glob("*.py")
     }
     assert {
-        "chime_phone_number_settings/__init__.py",
-        "chime_phone_number_settings/construct.py",
-        "chime_phone_number_settings/provider.py",
-        "chime_phone_number_settings/bundling.py",
-        "chime_phone_number_settings/py.typed",
-        "phone_number_settings_handler/rules.py",
-        "phone_number_settings_handler/__init__.py",
-        "phone_number_settings_handler/py.typed",
-    } | handler_modules <= names
+        "phone_number_settings_cdk/__init__.py",
+        "phone_number_settings_cdk/construct.py",
+        "phone_number_settings_cdk/provider.py",
+        "phone_number_settings_cdk/bundling.py",
+        "phone_number_settings_core/rules.py",
+        "phone_number_settings_lambda/handler.py",
+        "phone_number_settings_cli/main.py",
+        *(f"{package}/py.typed" for package in PACKAGES.values()),
+    } | modules <= names
+    assert not [name for name in names if name.startswith(("phone_number_settings_fakes", "tests"))]
 
+    # A fresh virtualenv, the wheel and what its metadata asks for, resolved from the
+    # package index. uv, not pip: the same resolution from the same index, in seconds.
     venv = tmp_path / "venv"
-    created = run([sys.executable, "-m", "venv", str(venv)], cwd=tmp_path)
+    created = run([str(VENV_BIN / "uv"), "venv", "--quiet", str(venv)], cwd=tmp_path)
     assert created.returncode == 0, created.stderr
     venv_python = venv / "bin" / "python"
     installed = run(
         [
-            str(venv_python), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+            str(VENV_BIN / "uv"), "pip", "install", "--quiet", "--python", str(venv_python),
             "-c", str(REPO_ROOT / "constraints.txt"), str(wheel),
         ],
         cwd=tmp_path,
@@ -92,6 +104,6 @@ def test_wheel_installs_and_synthesises_outside_the_repo(tmp_path: Path) -> None
     assert synth.stdout.strip().startswith(str(venv))
 
     (asset_dir,) = outdir.glob("asset.*")
-    assert (asset_dir / "phone_number_settings_handler" / "rules.py").is_file()
-    assert (asset_dir / "phone_number_settings_handler" / "__init__.py").is_file()
+    assert (asset_dir / "phone_number_settings_core" / "rules.py").is_file()
+    assert (asset_dir / "phone_number_settings_lambda" / "handler.py").is_file()
     assert (asset_dir / "crhelper" / "LICENSE").is_file()

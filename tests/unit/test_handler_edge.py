@@ -1,36 +1,31 @@
-"""The crhelper edge's own duties: short Reasons, unknown errors masked."""
+"""The crhelper edge's own duties: short Reasons, unknown errors masked, built on demand."""
 
 from __future__ import annotations
 
 import importlib
 import logging
-from types import ModuleType
+import subprocess
+import sys
 
 import pytest
 
-from phone_number_settings_handler.errors import InvalidPropertyError, PhoneNumberSettingsError
+from phone_number_settings_core.errors import InvalidPropertyError, PhoneNumberSettingsError
+from phone_number_settings_lambda import LAMBDA_HANDLER
+from phone_number_settings_lambda.handler import guarded, log_level
 
 
-@pytest.fixture
-def edge(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    monkeypatch.setenv("AWS_REGION", "us-west-2")
-    import phone_number_settings_handler.handler as module
-
-    return importlib.reload(module)
-
-
-def test_long_reason_keeps_its_head(edge: ModuleType) -> None:
+def test_long_reason_keeps_its_head() -> None:
     def fail() -> None:
         raise InvalidPropertyError("CallingNmae", "x" * 400)
 
     with pytest.raises(PhoneNumberSettingsError) as raised:
-        edge._guarded(fail)
+        guarded(fail)
     assert str(raised.value).startswith("CallingNmae: xxx")
     assert len(str(raised.value)) == 256
 
 
 def test_unknown_error_is_masked_and_logged_without_its_message(
-    edge: ModuleType, caplog: pytest.LogCaptureFixture
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     secret = " ".join(["Secret", "Calling", "Name"])  # not in any source line of the traceback
 
@@ -39,23 +34,31 @@ def test_unknown_error_is_masked_and_logged_without_its_message(
 
     caplog.set_level(logging.DEBUG)
     with pytest.raises(PhoneNumberSettingsError) as raised:
-        edge._guarded(fail)
+        guarded(fail)
     assert str(raised.value) == "internal error (KeyError); see the function's log"
     assert "unexpected KeyError" in caplog.text
     assert secret not in caplog.text
 
 
 @pytest.mark.parametrize(("value", "level"), [("debug", "DEBUG"), ("LOUD", "INFO"), ("", "INFO")])
-def test_log_level_falls_back_to_info(
-    edge: ModuleType, monkeypatch: pytest.MonkeyPatch, value: str, level: str
-) -> None:
-    monkeypatch.setenv("LOG_LEVEL", value)
-    assert edge._log_level() == level
+def test_log_level_falls_back_to_info(value: str, level: str) -> None:
+    assert log_level({"LOG_LEVEL": value}) == level
 
 
-def test_lambda_handler_string_names_the_entry_point(edge: ModuleType) -> None:
-    from phone_number_settings_handler import LAMBDA_HANDLER
-
+def test_lambda_handler_string_names_the_entry_point() -> None:
     module_name, _, function_name = LAMBDA_HANDLER.rpartition(".")
-    assert importlib.import_module(module_name) is edge
-    assert callable(getattr(edge, function_name))
+    assert callable(getattr(importlib.import_module(module_name), function_name))
+
+
+def test_importing_the_entry_point_builds_nothing() -> None:
+    # The edge (crhelper and its boto3 clients) is built on the first event, not at import.
+    code = (
+        "import sys, phone_number_settings_lambda.handler;"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'crhelper' and"
+        " m != 'crhelper' and m.count('.') == 1),"
+        " phone_number_settings_lambda.handler._this_environment.cache_info().currsize)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().endswith(" 0")

@@ -6,18 +6,17 @@ from dataclasses import dataclass, field, replace
 
 import pytest
 
-from phone_number_settings_handler.errors import (
+from phone_number_settings_core.errors import (
     ChimeApiError,
     PartialUpdateError,
     PhoneNumberSettingsError,
 )
-from phone_number_settings_handler.lifecycle import Budget, create_or_update, delete
-from phone_number_settings_handler.model import LivePhoneNumber
-from phone_number_settings_handler.retry import Deadline
-from phone_number_settings_handler.rules import Namespace
+from phone_number_settings_core.model import LivePhoneNumber
+from phone_number_settings_core.rules import DETAIL_BY_KEY, Namespace
+from phone_number_settings_lambda.lifecycle import Budget, create_or_update, delete
+from phone_number_settings_lambda.retry import Deadline
 
 NUMBER = "+12065550100"
-FIELDS = {"ProductType": "product_type", "Name": "name", "CallingName": "calling_name"}
 
 
 @dataclass
@@ -37,10 +36,10 @@ class ScriptedGateway:
     ) -> LivePhoneNumber:
         self.calls.append((detail, value))
         if (detail, value) in self.applied_before_failing:
-            self.live = replace(self.live, **{FIELDS[detail]: value})
+            self.live = replace(self.live, **{DETAIL_BY_KEY[detail].field: value})
         if (detail, value) in self.failures:
             raise self.failures[(detail, value)]
-        self.live = replace(self.live, **{FIELDS[detail]: value})
+        self.live = replace(self.live, **{DETAIL_BY_KEY[detail].field: value})
         return self.live
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from phone_number_settings_handler.log_redaction import REDACTED, RedactingFilter, sanitized
+from phone_number_settings_lambda.log_redaction import REDACTED, RedactingFilter, sanitized
 
 URL = "https://cfn.example/bucket/key?X-Amz-Signature=deadbeef&X-Amz-Credential=AKIA"
 EVENT = {

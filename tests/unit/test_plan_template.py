@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from phone_number_settings_plan.template import (
+from phone_number_settings_cli.templates import (
     TemplateError,
     is_intrinsic,
     read_assembly,
@@ -94,7 +94,7 @@ def test_template_that_is_not_an_object(tmp_path: Path) -> None:
 
 def test_the_command_does_not_import_aws_cdk() -> None:
     code = (
-        "import sys, phone_number_settings_plan.cli; "
+        "import sys, phone_number_settings_cli.main; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('aws_cdk', 'jsii')))"
     )
     done = subprocess.run(

@@ -6,10 +6,10 @@ import itertools
 
 import pytest
 
-from phone_number_settings_handler.errors import BlockedChangeError
-from phone_number_settings_handler.model import DesiredSettings, DetailChange, LivePhoneNumber
-from phone_number_settings_handler.planner import plan_changes, plan_cleanup
-from phone_number_settings_handler.rules import Namespace
+from phone_number_settings_core.errors import BlockedChangeError
+from phone_number_settings_core.model import DesiredSettings, DetailChange, LivePhoneNumber
+from phone_number_settings_core.planner import plan_changes, plan_cleanup
+from phone_number_settings_core.rules import DETAIL_BY_KEY, DETAILS_IN_CALL_ORDER, Namespace
 
 NUMBER = "+12065550100"
 LIVE_VALUES = {"ProductType": "VoiceConnector", "Name": "desk", "CallingName": "Acme"}
@@ -19,7 +19,7 @@ CHOICES = ("absent", "same", "different")
 
 
 def desired(**details: str | None) -> DesiredSettings:
-    return DesiredSettings(NUMBER, Namespace.CHIME_SDK_VOICE, "us-west-2", **details)
+    return DesiredSettings(NUMBER, Namespace.CHIME_SDK_VOICE, "us-west-2", **details)  # type: ignore[arg-type]
 
 
 def live(**overrides: str | None) -> LivePhoneNumber:
@@ -35,19 +35,16 @@ def live(**overrides: str | None) -> LivePhoneNumber:
     return LivePhoneNumber(phone_number_id=NUMBER, **values)
 
 
-FIELD = {"ProductType": "product_type", "Name": "name", "CallingName": "calling_name"}
-
-
 @pytest.mark.parametrize("choice", list(itertools.product(CHOICES, repeat=3)))
 def test_plan_calls_only_changed_details_in_fixed_order(choice: tuple[str, str, str]) -> None:
     # GIVEN a declaration that leaves out, repeats or changes each detail
     declared: dict[str, str | None] = {}
     expected = []
-    for detail, how in zip(("ProductType", "Name", "CallingName"), choice, strict=True):
+    for detail, how in zip(DETAILS_IN_CALL_ORDER, choice, strict=True):
         if how == "same":
-            declared[FIELD[detail]] = LIVE_VALUES[detail]
+            declared[DETAIL_BY_KEY[detail].field] = LIVE_VALUES[detail]
         elif how == "different":
-            declared[FIELD[detail]] = OTHER_VALUES[detail]
+            declared[DETAIL_BY_KEY[detail].field] = OTHER_VALUES[detail]
             expected.append(DetailChange(detail, OTHER_VALUES[detail], LIVE_VALUES[detail]))
     # WHEN planned against the live number
     plan = plan_changes(desired(**declared), live())
@@ -169,10 +166,18 @@ def test_response_data_holds_known_attributes_only() -> None:
             "E164PhoneNumber": NUMBER,
             "ProductType": "VoiceConnector",
             "Capabilities": {},
-        }
+        },
+        phone_number_id=NUMBER,
     )
     assert number.response_data() == {
         "PhoneNumberId": NUMBER,
         "E164PhoneNumber": NUMBER,
         "ProductType": "VoiceConnector",
     }
+
+
+def test_a_reply_without_an_id_keeps_the_requested_one() -> None:
+    # The API model makes every member of PhoneNumber optional.
+    number = LivePhoneNumber.from_api({"ProductType": 7}, phone_number_id=NUMBER)
+    assert number == LivePhoneNumber(NUMBER)
+    assert number.response_data() == {"PhoneNumberId": NUMBER}

@@ -4,27 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from phone_number_settings_handler.retry import (
+from phone_number_settings_lambda.retry import (
     Backoff,
     Deadline,
     RetriesExhausted,
+    Timing,
     call_with_retries,
 )
-
-
-class SteppedClock:
-    """A clock that moves only when the code under test sleeps or a call takes time."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
+from tests.stepped_clock import SteppedClock
 
 
 class Throttled(Exception):
@@ -54,10 +41,9 @@ def test_retries_transient_errors_until_success() -> None:
         transient_cause=lambda e: "throttled" if isinstance(e, Throttled) else None,
         deadline=Deadline.after(60, clock),
         backoff=Backoff(base_seconds=1, cap_seconds=8),
-        sleep=clock.sleep,
-        uniform=lambda: 0.5,
+        timing=clock.timing(random=0.5),
     )
-    assert (result.value, result.attempts) == ("done", 3)
+    assert result == "done"
     assert clock.sleeps == [0.5, 1.0]
 
 
@@ -75,6 +61,7 @@ def test_non_transient_error_is_raised_at_once() -> None:
             transient_cause=lambda e: None,
             deadline=Deadline.after(60),
             backoff=Backoff(),
+            timing=Timing(),
         )
     assert calls == 1
 
@@ -92,8 +79,7 @@ def test_stops_before_the_deadline_counting_the_slowest_attempt() -> None:
             transient_cause=lambda e: "throttled",
             deadline=Deadline.after(10, clock),
             backoff=Backoff(base_seconds=1, cap_seconds=1),
-            sleep=clock.sleep,
-            uniform=lambda: 1.0,
+            timing=clock.timing(random=1.0),
         )
     assert raised.value.cause == "throttled"
     assert raised.value.attempts == 3

@@ -1,0 +1,140 @@
+"""``PhoneNumberSettings``: one ``Custom::PhoneNumberSettings`` resource, checked at synth."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from aws_cdk import CustomResource, RemovalPolicy, Token
+from constructs import Construct
+
+from phone_number_settings_cdk.provider import PhoneNumberSettingsProvider
+from phone_number_settings_core import rules
+from phone_number_settings_core.model import RESPONSE_ATTRIBUTES, ResponseAttribute
+from phone_number_settings_core.rules import RESOURCE_TYPE, Namespace, ProductType
+
+
+class PhoneNumberSettings(Construct):
+    """Declares the calling name, product type and name of an Amazon Chime phone number.
+
+    The number itself is not created or released: the resource manages its settings only.
+    Properties are checked at synth time with the handler's own rules; values that are
+    tokens (parameters, other resources' attributes) are checked by the handler at deploy.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        phone_number_id: str,
+        calling_name: str | None = None,
+        product_type: ProductType | str | None = None,
+        name: str | None = None,
+        namespace: Namespace | str | None = None,
+        region: str | None = None,
+        removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+        provider: PhoneNumberSettingsProvider | None = None,
+    ) -> None:
+        """Create the resource.
+
+        :param phone_number_id: the number's ID, its E.164 form such as ``+12065550100``.
+        :param calling_name: outbound calling name (2 to 15 letters, digits, spaces);
+            ``""`` clears it. Updates take up to 72 hours.
+        :param product_type: ``ProductType``; BusinessCalling only with ``Namespace.CHIME``.
+        :param name: the number's name; ``Namespace.CHIME_SDK_VOICE`` only; ``""`` clears.
+        :param namespace: which API manages the number; omitted: the handler's default,
+            ``Namespace.CHIME_SDK_VOICE``.
+        :param region: Region of the Chime SDK Voice endpoint; omitted: the stack's Region.
+            The legacy ``chime`` namespace is served from us-east-1 only.
+        :param removal_policy: RETAIN (default) leaves the settings on the number when the
+            resource leaves the stack; DESTROY lets CloudFormation send Delete, which clears
+            what the resource set. SNAPSHOT is not supported.
+        :param provider: the provider to use; default ``PhoneNumberSettingsProvider.of(scope)``.
+        """
+        path = f"{scope.node.path}/{construct_id}"
+        properties = _resource_properties(
+            phone_number_id=phone_number_id,
+            calling_name=calling_name,
+            product_type=product_type,
+            name=name,
+            namespace=namespace,
+            region=region,
+        )
+        # Checked before joining the tree, so a rejected resource leaves no half-built node.
+        try:
+            rules.check_properties(properties, is_unresolved=Token.is_unresolved)
+        except ValueError as error:
+            raise ValueError(f"{path}: {error}") from error
+        if removal_policy == RemovalPolicy.SNAPSHOT:
+            raise ValueError(
+                f"{path}: removal_policy SNAPSHOT is not supported by custom resources"
+            )
+
+        super().__init__(scope, construct_id)
+        self.provider = provider or PhoneNumberSettingsProvider.of(self)
+        self._resource = CustomResource(
+            self,
+            "Resource",
+            resource_type=RESOURCE_TYPE,
+            service_token=self.provider.service_token,
+            service_timeout=self.provider.service_timeout,
+            properties=properties,
+            removal_policy=removal_policy,
+        )
+
+    @property
+    def resource(self) -> CustomResource:
+        """The underlying ``CustomResource``, for escape hatches and dependencies."""
+        return self._resource
+
+    @property
+    def phone_number_id(self) -> str:
+        """The physical resource ID (``Ref``): the phone number ID the handler manages."""
+        return self._resource.ref
+
+    def get_attribute(self, key: str) -> str:
+        """``Fn::GetAtt`` of a response attribute by its key, e.g. ``"CallingNameStatus"``."""
+        return self._resource.get_att_string(key)
+
+    if TYPE_CHECKING:
+        # The attr_* properties are made from RESPONSE_ATTRIBUTES below; each is a str token.
+        def __getattr__(self, name: str) -> str: ...
+
+
+def _attribute_property(attribute: ResponseAttribute) -> property:
+    def read(self: PhoneNumberSettings) -> str:
+        return self.get_attribute(attribute.key)
+
+    read.__doc__ = f"``Fn::GetAtt {attribute.key}``: {attribute.description}."
+    return property(read)
+
+
+for _attribute in RESPONSE_ATTRIBUTES:
+    setattr(PhoneNumberSettings, f"attr_{_attribute.field}", _attribute_property(_attribute))
+
+
+def _resource_properties(
+    *,
+    phone_number_id: str,
+    calling_name: str | None,
+    product_type: ProductType | str | None,
+    name: str | None,
+    namespace: Namespace | str | None,
+    region: str | None,
+) -> dict[str, object]:
+    """The resource's PascalCase properties: only those given, enums as plain strings."""
+    given: dict[str, object | None] = {
+        rules.PHONE_NUMBER_ID: phone_number_id,
+        rules.CALLING_NAME: calling_name,
+        rules.PRODUCT_TYPE: product_type,
+        rules.NAME: name,
+        rules.NAMESPACE: namespace,
+        rules.REGION: region,
+    }
+    return {key: _plain(value) for key, value in given.items() if value is not None}
+
+
+def _plain(value: object) -> object:
+    # jsii serialises str subclasses unreliably; the template must hold the bare value.
+    return str(value.value) if isinstance(value, StrEnum) else value

@@ -1,0 +1,209 @@
+"""The Lambda that serves every ``Custom::PhoneNumberSettings`` resource of a stack."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from aws_cdk import Acknowledgment, CfnResource, Duration, RemovalPolicy, Stack, Validations
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct, IConstruct
+
+from phone_number_settings_cdk.bundling import handler_code
+from phone_number_settings_lambda import LAMBDA_HANDLER
+
+# The newest Python runtime aws-cdk-lib 2.275 offers; tests/infra fail when a newer one appears.
+LAMBDA_RUNTIME: Final = lambda_.Runtime.PYTHON_3_14
+# The handler retries throttling within its own time budget and answers before the Lambda
+# timeout; five minutes leaves room for several backoff rounds of two or three API calls.
+DEFAULT_TIMEOUT: Final = Duration.minutes(5)
+# Lambda gives CPU in proportion to memory: 256 MB roughly halves the cold start of importing
+# boto3 compared with 128 MB, while the function itself needs well under 128 MB.
+DEFAULT_MEMORY_SIZE_MB: Final = 256
+DEFAULT_LOG_RETENTION: Final = logs.RetentionDays.ONE_MONTH
+# CloudFormation waits this long past the Lambda timeout for a response (ServiceTimeout), so a
+# response lost in a crash fails the stack within minutes instead of the default hour.
+RESPONSE_GRACE: Final = Duration.seconds(60)
+MAX_LAMBDA_TIMEOUT_SECONDS: Final = 900
+MIN_MEMORY_SIZE_MB: Final = 128
+MAX_MEMORY_SIZE_MB: Final = 10240
+
+CHIME_ACTIONS: Final = ("chime:GetPhoneNumber", "chime:UpdatePhoneNumber")
+LOG_ACTIONS: Final = ("logs:CreateLogStream", "logs:PutLogEvents")
+
+# Acknowledged cdk-nag findings (cdk-nag 3 reads CDK's own Validations acknowledgements, so
+# the construct needs no cdk-nag import). Each is a single finding, not a whole rule.
+NAG_ACKNOWLEDGEMENTS: Final = (
+    Acknowledgment(
+        id="AwsSolutions-IAM5[Resource::*]",
+        reason=(
+            "chime:GetPhoneNumber and chime:UpdatePhoneNumber support no resource-level "
+            "permissions (Service Authorization Reference, Amazon Chime): Resource must be *. "
+            "The statement grants only these two actions."
+        ),
+    ),
+)
+
+
+class PhoneNumberSettingsProvider(Construct):
+    """Lambda function, role and log group behind ``Custom::PhoneNumberSettings``.
+
+    Use ``PhoneNumberSettingsProvider.of(scope)`` to share one provider per stack.
+    """
+
+    SINGLETON_ID: Final = "ChimePhoneNumberSettingsProvider"
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        timeout: Duration | None = None,
+        memory_size: int | None = None,
+        log_retention: logs.RetentionDays | None = None,
+    ) -> None:
+        timeout = timeout if timeout is not None else DEFAULT_TIMEOUT
+        memory_size = memory_size if memory_size is not None else DEFAULT_MEMORY_SIZE_MB
+        # Checked before joining the tree, so a rejected provider leaves no half-built node.
+        _check_options(f"{scope.node.path}/{construct_id}", timeout, memory_size)
+        super().__init__(scope, construct_id)
+        self.timeout: Duration = timeout
+        self.memory_size: int = memory_size
+        self.log_retention: logs.RetentionDays = (
+            log_retention if log_retention is not None else DEFAULT_LOG_RETENTION
+        )
+
+        self.log_group = logs.LogGroup(
+            self,
+            "LogGroup",
+            retention=self.log_retention,
+            # The logs belong to this provider: deleting the stack deletes them too.
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        self.role = iam.Role(
+            self,
+            "Role",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description="Custom::PhoneNumberSettings provider: reads and updates Chime numbers",
+            inline_policies={
+                "PhoneNumberSettings": iam.PolicyDocument(
+                    statements=[
+                        iam.PolicyStatement(actions=list(CHIME_ACTIONS), resources=["*"]),
+                        # The log group's Arn ends in ":*": its own log streams, nothing else.
+                        iam.PolicyStatement(
+                            actions=list(LOG_ACTIONS),
+                            resources=[self.log_group.log_group_arn],
+                        ),
+                    ]
+                )
+            },
+        )
+        Validations.of(self.role).acknowledge(*NAG_ACKNOWLEDGEMENTS)
+
+        self.function = lambda_.Function(
+            self,
+            "Function",
+            description="Sets Amazon Chime phone number settings for Custom::PhoneNumberSettings",
+            runtime=LAMBDA_RUNTIME,
+            architecture=lambda_.Architecture.ARM_64,
+            handler=LAMBDA_HANDLER,
+            code=handler_code(),
+            timeout=self.timeout,
+            memory_size=self.memory_size,
+            role=self.role,
+            log_group=self.log_group,
+            logging_format=lambda_.LoggingFormat.JSON,
+            environment={"LOG_LEVEL": "INFO"},
+        )
+        # lambda.Function always adds DependsOn its role (so that a role's separate default
+        # policy exists before the function); with our inline policy the GetAtt of the role
+        # already orders them, which cfn-lint reports as W3005. Scoped to this one resource.
+        cfn_function = self.function.node.default_child
+        assert isinstance(cfn_function, CfnResource)
+        cfn_function.add_metadata("cfn-lint", {"config": {"ignore_checks": ["W3005"]}})
+
+    @property
+    def service_token(self) -> str:
+        """The ServiceToken of resources this provider serves: the function ARN."""
+        return self.function.function_arn
+
+    @property
+    def service_timeout(self) -> Duration:
+        """How long CloudFormation should wait for a response: Lambda timeout + 60 s."""
+        return Duration.seconds(self.timeout.to_seconds() + RESPONSE_GRACE.to_seconds())
+
+    @classmethod
+    def of(
+        cls,
+        scope: IConstruct,
+        *,
+        timeout: Duration | None = None,
+        memory_size: int | None = None,
+        log_retention: logs.RetentionDays | None = None,
+    ) -> PhoneNumberSettingsProvider:
+        """Return the stack's provider, creating it on first use.
+
+        Options left as None accept whatever the existing provider has; an option that
+        differs from the existing provider's raises ValueError, because the resources
+        already wired to it would silently get other settings.
+        """
+        stack = Stack.of(scope)
+        existing = stack.node.try_find_child(cls.SINGLETON_ID)
+        if existing is None:
+            return cls(
+                stack,
+                cls.SINGLETON_ID,
+                timeout=timeout,
+                memory_size=memory_size,
+                log_retention=log_retention,
+            )
+        if not isinstance(existing, cls):
+            raise TypeError(
+                f"{existing.node.path} is not a PhoneNumberSettingsProvider; the construct id "
+                f"{cls.SINGLETON_ID} is reserved for it"
+            )
+        conflicts = existing._conflicting_options(
+            timeout=timeout, memory_size=memory_size, log_retention=log_retention
+        )
+        if conflicts:
+            raise ValueError(
+                f"{existing.node.path} already exists with other options ({'; '.join(conflicts)}); "
+                "pass the same options, none, or create a second provider with "
+                "PhoneNumberSettingsProvider(scope, id, ...) and give it as provider="
+            )
+        return existing
+
+    def _conflicting_options(
+        self,
+        *,
+        timeout: Duration | None,
+        memory_size: int | None,
+        log_retention: logs.RetentionDays | None,
+    ) -> list[str]:
+        conflicts = []
+        if timeout is not None and timeout.to_seconds() != self.timeout.to_seconds():
+            conflicts.append(
+                f"timeout {timeout.to_seconds():g} s, existing {self.timeout.to_seconds():g} s"
+            )
+        if memory_size is not None and memory_size != self.memory_size:
+            conflicts.append(f"memory_size {memory_size}, existing {self.memory_size}")
+        if log_retention is not None and log_retention != self.log_retention:
+            conflicts.append(
+                f"log_retention {log_retention.name}, existing {self.log_retention.name}"
+            )
+        return conflicts
+
+
+def _check_options(path: str, timeout: Duration, memory_size: int) -> None:
+    timeout_seconds = timeout.to_seconds()
+    if not 1 <= timeout_seconds <= MAX_LAMBDA_TIMEOUT_SECONDS or timeout_seconds % 1:
+        raise ValueError(
+            f"{path}: timeout must be whole seconds from 1 to "
+            f"{MAX_LAMBDA_TIMEOUT_SECONDS} (a Lambda limit), not {timeout_seconds:g}"
+        )
+    if not MIN_MEMORY_SIZE_MB <= memory_size <= MAX_MEMORY_SIZE_MB:
+        raise ValueError(
+            f"{path}: memory_size must be {MIN_MEMORY_SIZE_MB} to "
+            f"{MAX_MEMORY_SIZE_MB} MB, not {memory_size}"
+        )

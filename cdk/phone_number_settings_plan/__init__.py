@@ -1,1 +1,0 @@
-"""Plan and drift report for PhoneNumberSettings resources (read-only)."""

@@ -1,0 +1,1 @@
+"""The ``phone-number-settings`` command: plan and drift of Custom::PhoneNumberSettings."""

@@ -1,0 +1,326 @@
+"""Plan each declared resource with the handler's own rules, planner and Chime gateway.
+
+Two steps: ``prepare`` validates a declaration without any I/O; ``plan_all`` then reads
+the numbers that need it (GetPhoneNumber only) concurrently and diffs them with
+``planner.plan_changes``, exactly as a deploy would.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Final, Protocol
+
+from phone_number_settings_cli.templates import (
+    ResourceDeclaration,
+    is_intrinsic,
+    shown_expression,
+)
+from phone_number_settings_core.errors import (
+    BlockedChangeError,
+    InvalidPropertyError,
+    MissingRegionError,
+    PhoneNumberNotFoundError,
+    PhoneNumberSettingsError,
+)
+from phone_number_settings_core.model import DesiredSettings, DetailChange, LivePhoneNumber
+from phone_number_settings_core.planner import needs_call, plan_changes
+from phone_number_settings_core.properties import KnownOnlyAtDeployError, parse_properties
+from phone_number_settings_core.rules import DETAILS_IN_CALL_ORDER, PHONE_NUMBER_ID, Namespace
+from phone_number_settings_lambda.retry import Deadline
+
+PROGRESS_THRESHOLD: Final = 20
+PROGRESS_EVERY: Final = 20
+
+
+class Status(StrEnum):
+    """What a deploy would do with one resource."""
+
+    NO_CHANGE = "no_change"
+    CHANGE = "change"
+    KNOWN_AT_DEPLOY = "known_at_deploy"
+    BLOCKED = "blocked"
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    ERROR = "error"
+
+
+# A deploy would fail on these (or the plan could not tell): exit code 1.
+FAILING: Final = frozenset({Status.BLOCKED, Status.INVALID, Status.NOT_FOUND, Status.ERROR})
+# Something may change (exit code 2): a diff, or a value known only at deploy.
+CHANGING: Final = frozenset({Status.CHANGE, Status.KNOWN_AT_DEPLOY})
+
+
+class DetailState(StrEnum):
+    SAME = "same"
+    CHANGE = "change"
+    KNOWN_AT_DEPLOY = "known_at_deploy"
+    NOT_READ = "not_read"
+
+
+@dataclass(frozen=True)
+class DetailRow:
+    """One managed detail: live value -> declared value."""
+
+    detail: str
+    live: str | None
+    declared: str | None
+    state: DetailState
+    # The intrinsic (e.g. {"Ref": "Param"}) when the declared value is known only at deploy.
+    expression: str | None = None
+
+
+@dataclass(frozen=True)
+class ResourcePlan:
+    declaration: ResourceDeclaration
+    status: Status
+    phone_number_id: str | None = None
+    namespace: str | None = None
+    region: str | None = None
+    details: tuple[DetailRow, ...] = ()
+    calls: tuple[DetailChange, ...] = ()
+    live: LivePhoneNumber | None = None
+    reason: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PendingRead:
+    """A valid declaration whose number must be read before it can be planned."""
+
+    declaration: ResourceDeclaration
+    desired: DesiredSettings
+    # Details whose declared value is an intrinsic, with its short rendering.
+    unresolved: Mapping[str, str] = field(hash=False)
+
+
+class NumberReader(Protocol):
+    """GetPhoneNumber with the handler's retries (``chime.ChimeGateway`` has it)."""
+
+    def get(self, phone_number_id: str, deadline: Deadline) -> LivePhoneNumber: ...
+
+
+ReaderFactory = Callable[[Namespace, str], NumberReader]
+Progress = Callable[[int, int], None]
+
+
+def prepare(declaration: ResourceDeclaration, *, default_region: str) -> ResourcePlan | PendingRead:
+    """Validate a declaration with the handler's own parser; no I/O.
+
+    ``default_region`` is the region the deploy's Lambda would use when the resource
+    gives no Region: the stack's, else the standard AWS configuration's ("" if none).
+    """
+    properties = declaration.properties
+    if not isinstance(properties, Mapping) or not all(isinstance(k, str) for k in properties):
+        return ResourcePlan(
+            declaration,
+            Status.INVALID,
+            reason="Properties: must be an object of named properties",
+        )
+    number = properties.get(PHONE_NUMBER_ID)
+    shown_number = number if isinstance(number, str) else None
+    unresolved = {
+        key: shown_expression(value) for key, value in properties.items() if is_intrinsic(value)
+    }
+    declared_rows = _rows_without_live(properties, unresolved)
+    try:
+        desired = parse_properties(
+            properties, default_region=default_region, is_unresolved=is_intrinsic
+        )
+    except KnownOnlyAtDeployError as unknown:
+        return _known_at_deploy(
+            declaration, shown_number, declared_rows, unknown.keys, namespace=unknown.namespace
+        )
+    except MissingRegionError:
+        return ResourcePlan(
+            declaration,
+            Status.ERROR,
+            shown_number,
+            details=declared_rows,
+            reason="region not known: give the resource a Region, the stack an "
+            "environment, or set AWS_REGION",
+        )
+    except InvalidPropertyError as error:
+        return ResourcePlan(
+            declaration, Status.INVALID, shown_number, details=declared_rows, reason=str(error)
+        )
+    details = {key: value for key, value in unresolved.items() if key in desired.unresolved}
+    return PendingRead(declaration, desired, details)
+
+
+def plan_read(pending: PendingRead, *, readers: ReaderFactory, deadline: Deadline) -> ResourcePlan:
+    """Read the number (GetPhoneNumber, retried like the handler) and plan its calls."""
+    desired = pending.desired
+    located = ResourcePlan(
+        pending.declaration,
+        Status.ERROR,
+        desired.phone_number_id,
+        str(desired.namespace),
+        desired.region,
+        details=_rows_of(pending, None),
+        notes=_notes(pending),
+    )
+    if deadline.remaining() <= 0:
+        return replace(located, reason="not read: the plan's time budget ran out (see --timeout)")
+    try:
+        live = readers(desired.namespace, desired.region).get(desired.phone_number_id, deadline)
+    except PhoneNumberNotFoundError as error:
+        return replace(located, status=Status.NOT_FOUND, reason=str(error))
+    except PhoneNumberSettingsError as error:
+        return replace(located, reason=f"GetPhoneNumber failed: {error}")
+    located = replace(located, live=live, details=_rows_of(pending, live))
+    try:
+        calls = plan_changes(desired, live)
+    except BlockedChangeError as error:
+        return replace(located, status=Status.BLOCKED, reason=str(error))
+    if calls:
+        status = Status.CHANGE
+    elif pending.unresolved:
+        status = Status.KNOWN_AT_DEPLOY
+    else:
+        status = Status.NO_CHANGE
+    return replace(located, status=status, calls=calls)
+
+
+def plan_all(
+    declarations: Sequence[ResourceDeclaration],
+    *,
+    readers: ReaderFactory,
+    default_region: Callable[[ResourceDeclaration], str],
+    deadline: Deadline,
+    concurrency: int,
+    progress: Progress | None = None,
+) -> tuple[ResourcePlan, ...]:
+    """Plan every declaration, in order; at most ``concurrency`` numbers read at a time.
+
+    ``progress(done, total)`` is called every PROGRESS_EVERY reads, and after the last,
+    when more than PROGRESS_THRESHOLD numbers are read.
+    """
+    if concurrency < 1:
+        raise ValueError("concurrency must be at least 1")
+    prepared = [prepare(d, default_region=default_region(d)) for d in declarations]
+    pending = [
+        (index, item) for index, item in enumerate(prepared) if isinstance(item, PendingRead)
+    ]
+    report = _progress_reporter(len(pending), progress)
+    plans: list[ResourcePlan | PendingRead] = list(prepared)
+
+    def read(item: PendingRead) -> ResourcePlan:
+        try:
+            return plan_read(item, readers=readers, deadline=deadline)
+        finally:
+            report()
+
+    if pending:
+        with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="plan") as pool:
+            results = pool.map(read, [item for _, item in pending])
+            for (index, _), result in zip(pending, results, strict=True):
+                plans[index] = result
+    return tuple(plan for plan in plans if isinstance(plan, ResourcePlan))
+
+
+def exit_code(plans: Iterable[ResourcePlan]) -> int:
+    """0 nothing to change, 2 changes (or values known only at deploy), 1 a deploy would fail."""
+    statuses = {plan.status for plan in plans}
+    if statuses & FAILING:
+        return 1
+    if statuses & CHANGING:
+        return 2
+    return 0
+
+
+def _known_at_deploy(
+    declaration: ResourceDeclaration,
+    number: str | None,
+    rows: tuple[DetailRow, ...],
+    keys: Sequence[str],
+    *,
+    namespace: Namespace | None = None,
+) -> ResourcePlan:
+    return ResourcePlan(
+        declaration,
+        Status.KNOWN_AT_DEPLOY,
+        number,
+        str(namespace) if namespace else None,
+        details=rows,
+        reason=f"{', '.join(keys)} known at deploy; the number was not read",
+    )
+
+
+def _rows_without_live(
+    properties: Mapping[str, object], unresolved: Mapping[str, str]
+) -> tuple[DetailRow, ...]:
+    rows = []
+    for detail in DETAILS_IN_CALL_ORDER:
+        if detail not in properties:
+            continue
+        if detail in unresolved:
+            rows.append(
+                DetailRow(detail, None, None, DetailState.KNOWN_AT_DEPLOY, unresolved[detail])
+            )
+        else:
+            value = properties[detail]
+            rows.append(
+                DetailRow(
+                    detail, None, value if isinstance(value, str) else None, DetailState.NOT_READ
+                )
+            )
+    return tuple(rows)
+
+
+def _rows_of(pending: PendingRead, live: LivePhoneNumber | None) -> tuple[DetailRow, ...]:
+    declared = pending.desired.managed_details()
+    rows = []
+    for detail in DETAILS_IN_CALL_ORDER:
+        current = live.detail(detail) if live else None
+        if detail in pending.unresolved:
+            rows.append(
+                DetailRow(
+                    detail,
+                    current,
+                    None,
+                    DetailState.KNOWN_AT_DEPLOY,
+                    pending.unresolved[detail],
+                )
+            )
+        elif detail in declared:
+            value = declared[detail]
+            if live is None:
+                state = DetailState.NOT_READ
+            else:
+                state = DetailState.CHANGE if needs_call(detail, value, live) else DetailState.SAME
+            rows.append(DetailRow(detail, current, value, state))
+    return tuple(rows)
+
+
+def _notes(pending: PendingRead) -> tuple[str, ...]:
+    notes = []
+    if pending.unresolved:
+        notes.append(
+            f"{', '.join(pending.unresolved)} known at deploy: no call planned for "
+            f"{'it' if len(pending.unresolved) == 1 else 'them'}, and the rules that need "
+            f"{'its value' if len(pending.unresolved) == 1 else 'their values'} "
+            "(toll-free, non-U.S., pending calling name) were not checked"
+        )
+    return tuple(notes)
+
+
+def _progress_reporter(total: int, progress: Progress | None) -> Callable[[], None]:
+    lock = threading.Lock()
+    done = 0
+
+    def report() -> None:
+        nonlocal done
+        with lock:
+            done += 1
+            if (
+                progress is not None
+                and total > PROGRESS_THRESHOLD
+                and (done % PROGRESS_EVERY == 0 or done == total)
+            ):
+                progress(done, total)
+
+    return report

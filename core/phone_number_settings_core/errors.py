@@ -1,0 +1,66 @@
+"""Errors of the contract; each message is written to fit a 256-character Reason.
+
+Messages never contain a CallingName or Name value: crhelper logs every FAILED Reason at
+ERROR, and the API model marks both values sensitive.
+"""
+
+from __future__ import annotations
+
+
+class PhoneNumberSettingsError(Exception):
+    """Base class: anything that ends an event as FAILED with this message as Reason."""
+
+
+class InvalidPropertyError(PhoneNumberSettingsError, ValueError):
+    """A resource property breaks a rule; raised before any Chime call."""
+
+    def __init__(self, property_name: str, rule: str) -> None:
+        self.property_name = property_name
+        self.rule = rule
+        super().__init__(f"{property_name}: {rule}")
+
+
+class MissingRegionError(InvalidPropertyError):
+    """No Region property, and no default Region to fall back on."""
+
+    def __init__(self) -> None:
+        super().__init__("Region", "is required when AWS_REGION is not set")
+
+
+class PhoneNumberNotFoundError(PhoneNumberSettingsError):
+    """Chime answered NotFoundException (to GetPhoneNumber or UpdatePhoneNumber)."""
+
+    def __init__(self, phone_number_id: str, namespace: str) -> None:
+        self.phone_number_id = phone_number_id
+        self.namespace = namespace
+        super().__init__(
+            f"phone number {phone_number_id} not found in namespace {namespace} "
+            "(check PhoneNumberId, Namespace and Region)"
+        )
+
+
+class BlockedChangeError(PhoneNumberSettingsError):
+    """The live number forbids the declared settings (toll-free, non-U.S., pending name)."""
+
+
+class ChimeApiError(PhoneNumberSettingsError):
+    """Chime refused a call with an error that another attempt would not change."""
+
+    def __init__(self, operation: str, code: str, message: str) -> None:
+        self.operation = operation
+        self.code = code
+        super().__init__(message)
+
+
+class ChimeUnavailableError(PhoneNumberSettingsError):
+    """Throttling, server or network errors lasted until the time budget ran out."""
+
+    def __init__(self, call: str, cause: str, attempts: int, budget: str) -> None:
+        self.call = call
+        self.cause = cause
+        self.attempts = attempts
+        super().__init__(f"{call}: Chime {cause}; gave up after {attempts} attempts {budget}")
+
+
+class PartialUpdateError(PhoneNumberSettingsError):
+    """A later call of an event failed; earlier changes of the event were reverted."""

@@ -1,0 +1,76 @@
+"""Turn ResourceProperties into validated DesiredSettings: every rule checked once, here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from phone_number_settings_core.errors import InvalidPropertyError, MissingRegionError
+from phone_number_settings_core.model import DesiredSettings
+from phone_number_settings_core.rules import (
+    DEFAULT_NAMESPACE,
+    DETAILS,
+    NAMESPACE,
+    PHONE_NUMBER_ID,
+    REGION,
+    Namespace,
+    check_properties,
+    fixed_region,
+    never_unresolved,
+)
+
+
+class KnownOnlyAtDeployError(Exception):
+    """The number, its namespace or its region is an unresolved value (plan only)."""
+
+    def __init__(self, keys: tuple[str, ...], namespace: Namespace | None) -> None:
+        self.keys = keys
+        self.namespace = namespace
+        super().__init__(f"{', '.join(keys)} known only at deploy")
+
+
+def parse_properties(
+    properties: object,
+    *,
+    default_region: str,
+    is_unresolved: Callable[[object], bool] = never_unresolved,
+) -> DesiredSettings:
+    """Check every rule, then build the settings; raises InvalidPropertyError.
+
+    ``default_region`` is used when the resource gives no Region ("" if there is none:
+    MissingRegionError). Values for which ``is_unresolved`` is true (the plan's intrinsic
+    functions) pass the rules that need them; a detail so declared is listed in
+    ``DesiredSettings.unresolved``, and an unresolved number, namespace or region raises
+    KnownOnlyAtDeployError.
+    """
+    if not isinstance(properties, Mapping) or not all(isinstance(k, str) for k in properties):
+        raise InvalidPropertyError("ResourceProperties", "must be an object of named properties")
+    check_properties(properties, is_unresolved=is_unresolved)
+
+    def unresolved(key: str) -> bool:
+        return key in properties and is_unresolved(properties[key])
+
+    namespace = (
+        None if unresolved(NAMESPACE) else Namespace(properties.get(NAMESPACE, DEFAULT_NAMESPACE))
+    )
+    served_from = fixed_region(namespace) if namespace is not None else None
+    location = [key for key in (PHONE_NUMBER_ID, NAMESPACE) if unresolved(key)]
+    if served_from is None and unresolved(REGION):
+        location.append(REGION)
+    if location:
+        raise KnownOnlyAtDeployError(tuple(location), namespace)
+    assert namespace is not None  # an unresolved namespace raised above
+    region = served_from or str(properties.get(REGION) or default_region)
+    if not region:
+        raise MissingRegionError
+
+    def known(key: str) -> str | None:
+        value = properties.get(key)
+        return value if isinstance(value, str) and not unresolved(key) else None
+
+    return DesiredSettings(
+        phone_number_id=str(properties[PHONE_NUMBER_ID]),
+        namespace=namespace,
+        region=region,
+        unresolved=frozenset(detail.key for detail in DETAILS if unresolved(detail.key)),
+        **{detail.field: known(detail.key) for detail in DETAILS},
+    )

@@ -1,0 +1,249 @@
+"""The property rules of ``Custom::PhoneNumberSettings``: one source for handler and construct.
+
+Pure Python: importing this module must not import boto3, crhelper or aws_cdk, because
+the CDK construct validates with it at synth time and the handler again at deploy time.
+Values that are not known yet (unresolved CDK tokens) are skipped through ``is_unresolved``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+from phone_number_settings_core.errors import InvalidPropertyError
+
+
+class Namespace(StrEnum):
+    """Which Chime API manages the number."""
+
+    CHIME_SDK_VOICE = "chime-sdk-voice"
+    CHIME = "chime"  # the legacy Amazon Chime API, global in us-east-1
+
+
+class ProductType(StrEnum):
+    BUSINESS_CALLING = "BusinessCalling"
+    VOICE_CONNECTOR = "VoiceConnector"
+    SIP_MEDIA_APPLICATION_DIAL_IN = "SipMediaApplicationDialIn"
+
+
+RESOURCE_TYPE: Final = "Custom::PhoneNumberSettings"
+
+PHONE_NUMBER_ID: Final = "PhoneNumberId"
+CALLING_NAME: Final = "CallingName"
+PRODUCT_TYPE: Final = "ProductType"
+NAME: Final = "Name"
+NAMESPACE: Final = "Namespace"
+REGION: Final = "Region"
+
+RESOURCE_PROPERTIES: Final = (PHONE_NUMBER_ID, CALLING_NAME, PRODUCT_TYPE, NAME, NAMESPACE, REGION)
+# Read by CloudFormation itself; allowed in ResourceProperties, ignored by the handler.
+CLOUDFORMATION_PROPERTIES: Final = ("ServiceToken", "ServiceTimeout")
+
+
+@dataclass(frozen=True)
+class Detail:
+    """A phone-number detail that UpdatePhoneNumber sets, one detail per call."""
+
+    key: str  # the resource property and the API field, e.g. "CallingName"
+    field: str  # the attribute of DesiredSettings and LivePhoneNumber, e.g. "calling_name"
+    sensitive: bool  # the API model marks it sensitive: never logged, never in a Reason
+    clearable: bool  # "" clears it; a product type cannot be unset
+
+
+# The details in the order they are applied. The calling name goes last: once sent it
+# cannot be taken back for up to 72 hours.
+DETAILS: Final = (
+    Detail(PRODUCT_TYPE, "product_type", sensitive=False, clearable=False),
+    Detail(NAME, "name", sensitive=True, clearable=True),
+    Detail(CALLING_NAME, "calling_name", sensitive=True, clearable=True),
+)
+DETAIL_BY_KEY: Final[Mapping[str, Detail]] = {detail.key: detail for detail in DETAILS}
+DETAILS_IN_CALL_ORDER: Final = tuple(detail.key for detail in DETAILS)
+SENSITIVE_DETAILS: Final = frozenset(detail.key for detail in DETAILS if detail.sensitive)
+
+DEFAULT_NAMESPACE: Final = Namespace.CHIME_SDK_VOICE
+# The legacy Amazon Chime API is global, served from this Region only.
+LEGACY_REGION: Final = "us-east-1"
+PRODUCT_TYPES_BY_NAMESPACE: Final[Mapping[Namespace, tuple[ProductType, ...]]] = {
+    Namespace.CHIME: (
+        ProductType.BUSINESS_CALLING,
+        ProductType.VOICE_CONNECTOR,
+        ProductType.SIP_MEDIA_APPLICATION_DIAL_IN,
+    ),
+    Namespace.CHIME_SDK_VOICE: (
+        ProductType.VOICE_CONNECTOR,
+        ProductType.SIP_MEDIA_APPLICATION_DIAL_IN,
+    ),
+}
+NAMESPACES_WITH_NAME: Final = frozenset({Namespace.CHIME_SDK_VOICE})
+
+PHONE_NUMBER_ID_PATTERN: Final = r"^\+[1-9][0-9]{1,14}$"
+CALLING_NAME_PATTERN: Final = r"^$|^[a-zA-Z0-9 ]{2,15}$"
+NAME_PATTERN: Final = r"^$|^[a-zA-Z0-9\,\.\_\-]+(\s+[a-zA-Z0-9\,\.\_\-]+)*$"
+NAME_MAX_LENGTH: Final = 256
+REGION_PATTERN: Final = r"^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$"
+
+# fullmatch, not match: "$" alone would accept a trailing newline. ASCII: the service's
+# "\s" is Java's, which does not take Unicode spaces.
+_PHONE_NUMBER_ID_RE: Final = re.compile(PHONE_NUMBER_ID_PATTERN, re.ASCII)
+_CALLING_NAME_RE: Final = re.compile(CALLING_NAME_PATTERN, re.ASCII)
+_NAME_RE: Final = re.compile(NAME_PATTERN, re.ASCII)
+_REGION_RE: Final = re.compile(REGION_PATTERN, re.ASCII)
+
+_UNKNOWN_KEY_SHOWN_CHARS: Final = 40
+
+
+def never_unresolved(_: object) -> bool:
+    """The ``is_unresolved`` of a caller whose values are all known (the handler)."""
+    return False
+
+
+def fixed_region(namespace: Namespace) -> str | None:
+    """The one Region a namespace is served from, or None when it is regional."""
+    return LEGACY_REGION if namespace is Namespace.CHIME else None
+
+
+def check_phone_number_id(value: object) -> str:
+    text = _require_string(PHONE_NUMBER_ID, value)
+    if not _PHONE_NUMBER_ID_RE.fullmatch(text):
+        raise InvalidPropertyError(
+            PHONE_NUMBER_ID,
+            f"must be an E.164 number such as +12065550100 (pattern {PHONE_NUMBER_ID_PATTERN})",
+        )
+    return text
+
+
+def check_calling_name(value: object) -> str:
+    text = _require_string(CALLING_NAME, value)
+    if not _CALLING_NAME_RE.fullmatch(text):
+        raise InvalidPropertyError(
+            CALLING_NAME,
+            'must be "" (clear) or 2 to 15 letters, digits or spaces '
+            f"(pattern {CALLING_NAME_PATTERN})",
+        )
+    return text
+
+
+def check_name(value: object) -> str:
+    text = _require_string(NAME, value)
+    if len(text) > NAME_MAX_LENGTH:
+        raise InvalidPropertyError(NAME, f"must be at most {NAME_MAX_LENGTH} characters")
+    if not _NAME_RE.fullmatch(text):
+        raise InvalidPropertyError(
+            NAME,
+            'must be "" (clear) or words of letters, digits and , . _ - separated by spaces '
+            f"(pattern {NAME_PATTERN})",
+        )
+    return text
+
+
+def check_namespace(value: object) -> Namespace:
+    text = _require_string(NAMESPACE, value)
+    try:
+        return Namespace(text)
+    except ValueError:
+        raise InvalidPropertyError(NAMESPACE, f"must be one of {_listed(Namespace)}") from None
+
+
+def check_product_type(value: object, namespace: Namespace | None = None) -> ProductType:
+    """Check the enum; with a known namespace, also that the namespace offers the value."""
+    text = _require_string(PRODUCT_TYPE, value)
+    allowed = PRODUCT_TYPES_BY_NAMESPACE[namespace] if namespace else tuple(ProductType)
+    if text not in allowed:
+        if namespace is not None and text in tuple(ProductType):
+            raise InvalidPropertyError(
+                PRODUCT_TYPE,
+                f"{text} is not offered by Namespace {namespace}; use one of {_listed(allowed)}"
+                + (" or Namespace chime" if text == ProductType.BUSINESS_CALLING else ""),
+            )
+        raise InvalidPropertyError(PRODUCT_TYPE, f"must be one of {_listed(allowed)}")
+    return ProductType(text)
+
+
+def check_region(value: object, namespace: Namespace | None = None) -> str:
+    text = _require_string(REGION, value)
+    if not _REGION_RE.fullmatch(text):
+        raise InvalidPropertyError(
+            REGION, f"must be an AWS Region name such as us-west-2 (pattern {REGION_PATTERN})"
+        )
+    served_from = fixed_region(namespace) if namespace is not None else None
+    if served_from is not None and text != served_from:
+        raise InvalidPropertyError(
+            REGION,
+            f"Namespace {namespace} (the legacy API) is served only from {served_from}; "
+            f"omit Region or use Namespace {Namespace.CHIME_SDK_VOICE}",
+        )
+    return text
+
+
+def check_properties(
+    properties: Mapping[str, object],
+    *,
+    is_unresolved: Callable[[object], bool] = never_unresolved,
+) -> None:
+    """Raise InvalidPropertyError for the first rule ``properties`` break.
+
+    ``properties`` holds the resource's PascalCase keys. A value for which
+    ``is_unresolved`` is true is not known yet (a CDK token, an intrinsic function);
+    the rules that need it are skipped.
+    """
+    unknown = sorted(
+        key
+        for key in properties
+        if key not in RESOURCE_PROPERTIES and key not in CLOUDFORMATION_PROPERTIES
+    )
+    if unknown:
+        shown = ", ".join(_shown_key(key) for key in unknown[:3])
+        raise InvalidPropertyError(
+            shown,
+            f"unknown property; valid properties are {', '.join(RESOURCE_PROPERTIES)}",
+        )
+    if PHONE_NUMBER_ID not in properties:
+        raise InvalidPropertyError(PHONE_NUMBER_ID, "is required")
+    if not any(detail in properties for detail in DETAILS_IN_CALL_ORDER):
+        raise InvalidPropertyError(
+            ", ".join(DETAILS_IN_CALL_ORDER),
+            "at least one of these must be given; there is nothing to manage",
+        )
+
+    def known(key: str) -> bool:
+        return key in properties and not is_unresolved(properties[key])
+
+    if known(PHONE_NUMBER_ID):
+        check_phone_number_id(properties[PHONE_NUMBER_ID])
+    namespace: Namespace | None = DEFAULT_NAMESPACE
+    if NAMESPACE in properties:
+        namespace = check_namespace(properties[NAMESPACE]) if known(NAMESPACE) else None
+    if known(PRODUCT_TYPE):
+        check_product_type(properties[PRODUCT_TYPE], namespace)
+    if NAME in properties and namespace is not None and namespace not in NAMESPACES_WITH_NAME:
+        raise InvalidPropertyError(
+            NAME, f"only Namespace {Namespace.CHIME_SDK_VOICE} supports Name; remove it"
+        )
+    if known(NAME):
+        check_name(properties[NAME])
+    if known(CALLING_NAME):
+        check_calling_name(properties[CALLING_NAME])
+    if known(REGION):
+        check_region(properties[REGION], namespace)
+
+
+def _require_string(key: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise InvalidPropertyError(key, f"must be a string, not {type(value).__name__}")
+    return value
+
+
+def _listed(values: tuple[StrEnum, ...] | type[StrEnum]) -> str:
+    return ", ".join(str(value) for value in values)
+
+
+def _shown_key(key: str) -> str:
+    # ascii() keeps control and non-ASCII characters readable in a Reason; long keys are cut.
+    text = ascii(key)[1:-1]
+    if len(text) > _UNKNOWN_KEY_SHOWN_CHARS:
+        return text[:_UNKNOWN_KEY_SHOWN_CHARS] + "..."
+    return text

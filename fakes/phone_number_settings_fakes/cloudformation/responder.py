@@ -1,0 +1,143 @@
+"""HTTPS server that records custom-resource responses PUT to fake presigned URLs."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import ssl
+import tempfile
+import threading
+import uuid
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import trustme
+
+from phone_number_settings_fakes.http import LocalServer, QuietHandler, TrackingHTTPServer
+
+_PREFIX = "/cfn-response/"
+
+
+class _Handler(QuietHandler):
+    server: _Server
+
+    def do_PUT(self) -> None:
+        raw = self.read_body()
+        # crhelper never closes its connection, so we do, after every answer.
+        self.close_connection = True
+        if self.server.owner._take_failure():
+            self.drop_connection()
+            return
+        self.server.owner._record(urlsplit(self.path).path, raw)
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.send_header("Connection", "close")
+        self.end_headers()
+
+
+class _Server(TrackingHTTPServer):
+    def __init__(self, owner: CfnResponder, context: ssl.SSLContext) -> None:
+        super().__init__(_Handler)
+        self.owner = owner
+        self._context = context
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        # TLS handshake in the worker thread: a stuck client cannot block accept().
+        try:
+            tls = self._context.wrap_socket(request, server_side=True)
+        except (ssl.SSLError, OSError):
+            return
+        try:
+            super().finish_request(tls, client_address)
+        finally:
+            tls.close()
+
+
+class CfnResponder(LocalServer):
+    """Serves HTTPS on 127.0.0.1 with a trustme CA; ``ca_path`` is for SSL_CERT_FILE."""
+
+    thread_name = "fake-cfn-responder"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._ca = trustme.CA()
+        self._leaf = self._ca.issue_cert("127.0.0.1", "localhost")
+        self._tmpdir = tempfile.TemporaryDirectory(prefix="fake-cfn-")
+        self._ca_path = Path(self._tmpdir.name) / "ca.pem"
+        self._ca.cert_pem.write_to_path(str(self._ca_path))
+        self._lock = threading.Condition()
+        self._received: dict[str, list[dict[str, Any]]] = {}
+        self._failures = 0
+        self._dropped = 0
+
+    @property
+    def ca_path(self) -> str:
+        return str(self._ca_path)
+
+    @property
+    def dropped(self) -> int:
+        """How many PUTs were answered by dropping the connection (see set_failures)."""
+        with self._lock:
+            return self._dropped
+
+    def make_server(self) -> TrackingHTTPServer:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        self._leaf.configure_cert(context)
+        return _Server(self, context)
+
+    def close(self) -> None:
+        """Stop and delete the CA file."""
+        self.stop()
+        self._tmpdir.cleanup()
+
+    def new_response_url(self) -> str:
+        """A unique URL shaped like a presigned S3 URL; its signature is a secret to tests."""
+        return (
+            f"https://127.0.0.1:{self.port}{_PREFIX}{uuid.uuid4()}"
+            f"?X-Amz-Signature={secrets.token_hex(32)}"
+        )
+
+    def responses(self, url: str) -> list[dict[str, Any]]:
+        """Parsed bodies PUT to `url` so far, oldest first."""
+        with self._lock:
+            return list(self._received.get(urlsplit(url).path, []))
+
+    def wait_for(self, url: str, count: int = 1, timeout: float = 10.0) -> list[dict[str, Any]]:
+        """Block until `count` responses arrived for `url`; TimeoutError otherwise."""
+        key = urlsplit(url).path
+        with self._lock:
+            if not self._lock.wait_for(lambda: len(self._received.get(key, [])) >= count, timeout):
+                got = len(self._received.get(key, []))
+                raise TimeoutError(f"{got} of {count} responses arrived within {timeout}s")
+            return list(self._received[key])
+
+    def set_failures(self, n: int) -> None:
+        """Drop the connection of the next `n` PUTs without answering."""
+        with self._lock:
+            self._failures = n
+
+    def reset(self) -> None:
+        with self._lock:
+            self._received.clear()
+            self._failures = 0
+            self._dropped = 0
+
+    def _take_failure(self) -> bool:
+        with self._lock:
+            if self._failures <= 0:
+                return False
+            self._failures -= 1
+            self._dropped += 1
+            return True
+
+    def _record(self, path: str, raw: bytes) -> None:
+        try:
+            parsed: Any = json.loads(raw)
+        except ValueError:
+            parsed = None
+        # Kept even when not a JSON object, so a test sees that something odd arrived.
+        body = parsed if isinstance(parsed, dict) else {"_raw": raw.decode("utf-8", "replace")}
+        with self._lock:
+            self._received.setdefault(path, []).append(body)
+            self._lock.notify_all()

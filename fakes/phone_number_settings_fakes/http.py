@@ -1,0 +1,115 @@
+"""Start-up and shut-down of the local HTTP(S) servers the fakes are made of."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any, Self
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """HTTP/1.1 (keep-alive: every reply sets Content-Length), no access log on stderr."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def read_body(self) -> bytes:
+        """The whole request body, read first so the connection stays usable."""
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def drop_connection(self) -> None:
+        """Close the socket without any answer, as a failing network would."""
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+
+class TrackingHTTPServer(ThreadingHTTPServer):
+    """A threading server on 127.0.0.1, random port, that can close its open connections."""
+
+    daemon_threads = True
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(("127.0.0.1", 0), handler)
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        # Tracked so that stop() can close idle keep-alive connections of pooled clients.
+        with self._open_lock:
+            self._open.add(request)
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self._open_lock:
+                self._open.discard(request)
+
+    def close_open_connections(self) -> None:
+        with self._open_lock:
+            open_now = list(self._open)
+        for sock in open_now:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+class LocalServer:
+    """Serves ``make_server()``'s server from a daemon thread; a context manager."""
+
+    thread_name = "local-server"
+
+    def __init__(self) -> None:
+        self._server: TrackingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def make_server(self) -> TrackingHTTPServer:
+        raise NotImplementedError
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError(f"{self.thread_name} not started")
+        return int(self._server.server_address[1])
+
+    def start(self) -> Self:
+        if self._server is None:
+            self._server = self.make_server()
+            self._thread = threading.Thread(
+                target=self._server.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name=self.thread_name,
+                daemon=True,
+            )
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        server, thread = self._server, self._thread
+        self._server = self._thread = None
+        if server is None:
+            return
+        server.shutdown()
+        server.server_close()
+        server.close_open_connections()
+        if thread is not None:
+            thread.join(timeout=5)
+
+    def close(self) -> None:
+        """Stop, and release whatever else the server holds."""
+        self.stop()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,1 @@
+"""Runs a synthesised Lambda asset as the Lambda service would."""

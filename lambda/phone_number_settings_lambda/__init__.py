@@ -1,0 +1,13 @@
+"""The Lambda function behind ``Custom::PhoneNumberSettings``, and its Chime gateway.
+
+``handler`` is the crhelper edge; ``lifecycle`` runs Create, Update and Delete as plain
+functions; ``chime`` talks to the Chime APIs with the retries of ``retry``. The asset ships
+this package, ``phone_number_settings_core`` and crhelper.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# The Lambda Handler string: module path inside the asset, then the function name.
+LAMBDA_HANDLER: Final = "phone_number_settings_lambda.handler.handler"

@@ -1,0 +1,228 @@
+"""Talk to Chime: GetPhoneNumber and UpdatePhoneNumber with our own retries.
+
+botocore's own retries are switched off (its ``standard`` mode does not retry Chime's
+ThrottledClientException), so every transient failure is retried here, within the
+caller's deadline. One log line per call; never a CallingName or Name value.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+
+import boto3
+import botocore.exceptions
+from botocore.config import Config
+
+from phone_number_settings_core.errors import (
+    ChimeApiError,
+    ChimeUnavailableError,
+    PhoneNumberNotFoundError,
+)
+from phone_number_settings_core.model import LivePhoneNumber
+from phone_number_settings_core.rules import SENSITIVE_DETAILS, Namespace
+from phone_number_settings_lambda.retry import (
+    Backoff,
+    Deadline,
+    RetriesExhausted,
+    Timing,
+    call_with_retries,
+)
+
+if TYPE_CHECKING:
+    from mypy_boto3_chime import ChimeClient
+    from mypy_boto3_chime_sdk_voice import ChimeSDKVoiceClient
+
+    PhoneNumberClient = ChimeClient | ChimeSDKVoiceClient
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# One attempt per botocore call: the retry loop below owns retries, whatever
+# AWS_RETRY_MODE or AWS_MAX_ATTEMPTS say. Short timeouts keep a hung connection from
+# eating the invocation's budget.
+CLIENT_CONFIG: Final = Config(
+    retries={"total_max_attempts": 1, "mode": "standard"},
+    connect_timeout=5,
+    read_timeout=15,
+    user_agent_extra="PhoneNumberSettings",
+)
+GET_PHONE_NUMBER: Final = "GetPhoneNumber"
+UPDATE_PHONE_NUMBER: Final = "UpdatePhoneNumber"
+LAMBDA_BUDGET: Final = "to answer before the Lambda timeout. Retry the deployment later"
+_SERVER_MESSAGE_CHARS: Final = 120
+
+
+class ChimeClients:
+    """boto3 clients created once per container, one per (namespace, region)."""
+
+    def __init__(
+        self, session_factory: Callable[[], boto3.session.Session] = boto3.session.Session
+    ) -> None:
+        self._session_factory = session_factory
+        self._session: boto3.session.Session | None = None
+        self._clients: dict[tuple[Namespace, str], PhoneNumberClient] = {}
+
+    def client(self, namespace: Namespace, region: str) -> PhoneNumberClient:
+        key = (namespace, region)
+        if key not in self._clients:
+            if self._session is None:
+                self._session = self._session_factory()
+            if namespace is Namespace.CHIME:
+                client: PhoneNumberClient = self._session.client(
+                    "chime", region_name=region, config=CLIENT_CONFIG
+                )
+            else:
+                client = self._session.client(
+                    "chime-sdk-voice", region_name=region, config=CLIENT_CONFIG
+                )
+            self._clients[key] = client
+        return self._clients[key]
+
+
+def transient_cause(error: Exception) -> str | None:
+    """Why ``error`` is worth another attempt, or None if it is not."""
+    if isinstance(error, botocore.exceptions.ClientError):
+        code = error.response.get("Error", {}).get("Code", "")
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        if code == "ThrottledClientException" or status == 429:
+            return "throttled"
+        if status >= 500:
+            return "unavailable"
+        return None
+    if isinstance(error, botocore.exceptions.ConnectionError | botocore.exceptions.HTTPClientError):
+        return "unreachable"
+    return None
+
+
+class ChimeGateway:
+    """The lifecycle's PhoneNumberGateway over one boto3 client (one namespace, one region).
+
+    ``budget`` ends the message of ChimeUnavailableError: what the deadline was for.
+    """
+
+    def __init__(
+        self,
+        client: PhoneNumberClient,
+        *,
+        namespace: Namespace,
+        region: str,
+        budget: str = LAMBDA_BUDGET,
+        backoff: Backoff | None = None,
+        timing: Timing | None = None,
+    ) -> None:
+        self._client = client
+        self._namespace = namespace
+        self._region = region
+        self._budget = budget
+        self._backoff = backoff or Backoff()
+        self._timing = timing or Timing()
+
+    def get(self, phone_number_id: str, deadline: Deadline) -> LivePhoneNumber:
+        response = self._call(
+            GET_PHONE_NUMBER,
+            phone_number_id,
+            None,
+            lambda: self._client.get_phone_number(PhoneNumberId=phone_number_id),
+            deadline,
+        )
+        return self._live(GET_PHONE_NUMBER, phone_number_id, None, response)
+
+    def update(
+        self, phone_number_id: str, detail: str, value: str, deadline: Deadline
+    ) -> LivePhoneNumber:
+        arguments: dict[str, Any] = {"PhoneNumberId": phone_number_id, detail: value}
+        response = self._call(
+            UPDATE_PHONE_NUMBER,
+            phone_number_id,
+            detail,
+            lambda: self._client.update_phone_number(**arguments),
+            deadline,
+        )
+        return self._live(UPDATE_PHONE_NUMBER, phone_number_id, detail, response)
+
+    def _live(
+        self, operation: str, phone_number_id: str, detail: str | None, response: Mapping[str, Any]
+    ) -> LivePhoneNumber:
+        # The API model makes PhoneNumber optional in both replies.
+        phone_number = response.get("PhoneNumber")
+        if not isinstance(phone_number, Mapping):
+            what = f"{operation} {detail}" if detail else operation
+            raise ChimeApiError(
+                operation,
+                "NoPhoneNumber",
+                f"{what} on {phone_number_id}: Chime's reply holds no PhoneNumber",
+            )
+        return LivePhoneNumber.from_api(phone_number, phone_number_id=phone_number_id)
+
+    def _call(
+        self,
+        operation: str,
+        phone_number_id: str,
+        detail: str | None,
+        call: Callable[[], T],
+        deadline: Deadline,
+    ) -> T:
+        what = f"{operation} {detail}" if detail else operation
+        attempts = 0
+
+        def counted() -> T:
+            nonlocal attempts
+            attempts += 1
+            return call()
+
+        outcome = "ok"
+        try:
+            return call_with_retries(
+                counted,
+                transient_cause=transient_cause,
+                deadline=deadline,
+                backoff=self._backoff,
+                timing=self._timing,
+            )
+        except RetriesExhausted as exhausted:
+            outcome = f"gave up ({exhausted.cause})"
+            raise ChimeUnavailableError(
+                f"{what} on {phone_number_id}", exhausted.cause, exhausted.attempts, self._budget
+            ) from None
+        except botocore.exceptions.ClientError as error:
+            code = str(error.response.get("Error", {}).get("Code", "Unknown"))
+            outcome = code
+            if code == "NotFoundException":
+                raise PhoneNumberNotFoundError(phone_number_id, str(self._namespace)) from None
+            status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "?")
+            server_message = "" if detail in SENSITIVE_DETAILS else _server_message(error)
+            raise ChimeApiError(
+                operation,
+                code,
+                f"{what} on {phone_number_id} failed: {code} (HTTP {status}){server_message}",
+            ) from None
+        except botocore.exceptions.BotoCoreError as error:
+            outcome = type(error).__name__
+            raise ChimeApiError(
+                operation, outcome, f"{what} on {phone_number_id} failed: {outcome}"
+            ) from None
+        finally:
+            logger.info(
+                "%s %s (%s %s): %s, attempts=%d",
+                what,
+                phone_number_id,
+                self._namespace,
+                self._region,
+                outcome,
+                attempts,
+                extra={
+                    "operation": operation,
+                    "phone_number_id": phone_number_id,
+                    "detail": detail,
+                    "outcome": outcome,
+                    "attempts": attempts,
+                },
+            )
+
+
+def _server_message(error: botocore.exceptions.ClientError) -> str:
+    # Only for details that are not sensitive: the service may quote the value it refused.
+    message = str(error.response.get("Error", {}).get("Message", "")).strip()
+    return f": {message[:_SERVER_MESSAGE_CHARS]}" if message else ""

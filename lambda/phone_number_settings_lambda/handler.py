@@ -1,0 +1,177 @@
+"""The Lambda entry point: crhelper wiring only. The logic lives in ``lifecycle``.
+
+Handler string: ``phone_number_settings_lambda.handler.handler``. The edge (crhelper, the
+Chime clients, the log filter) is built by ``build_handler`` on the first event, not at
+import, so tests build fresh ones with their own environment, clients and clock.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import traceback
+from collections.abc import Callable, Mapping
+from typing import Any, Final, TypeVar
+
+from crhelper import CfnResource
+
+from phone_number_settings_core.errors import PhoneNumberSettingsError
+from phone_number_settings_core.rules import Namespace
+from phone_number_settings_lambda import log_redaction
+from phone_number_settings_lambda.chime import ChimeClients, ChimeGateway
+from phone_number_settings_lambda.lifecycle import (
+    Budget,
+    PhoneNumberGateway,
+    create_or_update,
+    delete,
+)
+from phone_number_settings_lambda.retry import Deadline, Timing
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# crhelper sends "Execution timed out" 0.5 s before the Lambda ends; we answer earlier,
+# leaving time for crhelper to PUT our own response.
+RESPONSE_MARGIN_SECONDS: Final = 3.0
+# Of the time left, this share (at most REVERT_RESERVE_MAX_SECONDS) is kept for undoing
+# the event's earlier calls when a later one fails.
+REVERT_RESERVE_SHARE: Final = 0.2
+REVERT_RESERVE_MAX_SECONDS: Final = 20.0
+# crhelper sleeps on Delete (120 s by default) so that the last log lines reach CloudWatch
+# before the stack removes the function. Lambda ships what the function writes itself,
+# and the provider's log group is deleted with the stack anyway: the sleep protects
+# nothing, and a Delete answers at once.
+SLEEP_ON_DELETE_SECONDS: Final = 0
+REASON_MAX_CHARS: Final = 256
+
+LambdaHandler = Callable[[dict[str, Any], Any], None]
+
+
+def log_level(environ: Mapping[str, str]) -> str:
+    level = environ.get("LOG_LEVEL", "INFO").upper()
+    return level if level in logging.getLevelNamesMapping() else "INFO"
+
+
+class LambdaEdge:
+    """One execution environment's handler: crhelper turns its answers into the response."""
+
+    def __init__(
+        self,
+        *,
+        environ: Mapping[str, str],
+        clients: ChimeClients,
+        timing: Timing,
+    ) -> None:
+        self._environ = environ
+        self._clients = clients
+        self._timing = timing
+        self._redacting = log_redaction.RedactingFilter()
+        log_redaction.install(self._redacting)
+        self._helper = CfnResource(
+            json_logging=False,
+            log_level=log_level(environ),
+            # botocore at DEBUG would log request bodies, calling names included.
+            boto_level="ERROR",
+            sleep_on_delete=SLEEP_ON_DELETE_SECONDS,
+        )
+        self._helper.create(self._create_or_update)
+        self._helper.update(self._create_or_update)
+        self._helper.delete(self._delete)
+
+    def __call__(self, event: dict[str, Any], context: Any) -> None:
+        self._redacting.track(event)
+        self._helper(event, context)
+
+    def _gateway(self, namespace: Namespace, region: str) -> PhoneNumberGateway:
+        return ChimeGateway(
+            self._clients.client(namespace, region),
+            namespace=namespace,
+            region=region,
+            timing=self._timing,
+        )
+
+    def _deadline(self, context: Any) -> Deadline:
+        seconds = context.get_remaining_time_in_millis() / 1000 - RESPONSE_MARGIN_SECONDS
+        return Deadline.after(seconds, self._timing.clock)
+
+    def _default_region(self) -> str:
+        return self._environ.get("AWS_REGION") or self._environ.get("AWS_DEFAULT_REGION") or ""
+
+    def _create_or_update(self, event: dict[str, Any], context: Any) -> str:
+        deadline = self._deadline(context)
+        reserve = min(
+            REVERT_RESERVE_MAX_SECONDS, max(deadline.remaining(), 0) * REVERT_RESERVE_SHARE
+        )
+        outcome = guarded(
+            lambda: create_or_update(
+                event.get("ResourceProperties"),
+                default_region=self._default_region(),
+                gateways=self._gateway,
+                budget=Budget.within(deadline, reserve),
+            )
+        )
+        self._helper.Data.update(outcome.data)
+        return outcome.physical_resource_id
+
+    def _delete(self, event: dict[str, Any], context: Any) -> None:
+        try:
+            warnings = delete(
+                str(event.get("PhysicalResourceId", "")),
+                event.get("ResourceProperties"),
+                default_region=self._default_region(),
+                gateways=self._gateway,
+                deadline=self._deadline(context),
+            )
+        except Exception as error:  # a Delete must never leave the stack stuck
+            _log_unexpected(error)
+            warnings = ("nothing cleared after an unexpected error",)
+        for warning in warnings:
+            logger.warning("Delete answered SUCCESS, but %s", warning)
+
+
+def build_handler(
+    environ: Mapping[str, str] | None = None,
+    *,
+    clients: ChimeClients | None = None,
+    timing: Timing | None = None,
+) -> LambdaEdge:
+    """A new edge: what a new execution environment would build on its first event."""
+    return LambdaEdge(
+        environ=os.environ if environ is None else environ,
+        clients=clients or ChimeClients(),
+        timing=timing or Timing(),
+    )
+
+
+@functools.cache
+def _this_environment() -> LambdaEdge:
+    return build_handler()
+
+
+def handler(event: dict[str, Any], context: Any) -> None:
+    """Lambda entry point for Custom::PhoneNumberSettings events."""
+    _this_environment()(event, context)
+
+
+def guarded(work: Callable[[], T]) -> T:
+    """Run ``work``; its errors become a short Reason that never quotes a sensitive value."""
+    try:
+        return work()
+    except PhoneNumberSettingsError as error:
+        reason = str(error)
+        if len(reason) > REASON_MAX_CHARS:
+            # crhelper would keep the tail; the head names the property and the rule.
+            raise PhoneNumberSettingsError(reason[: REASON_MAX_CHARS - 3] + "...") from None
+        raise
+    except Exception as error:
+        _log_unexpected(error)
+        raise PhoneNumberSettingsError(
+            f"internal error ({type(error).__name__}); see the function's log"
+        ) from None
+
+
+def _log_unexpected(error: Exception) -> None:
+    # The message of an unknown error might quote a value, so log the type and the frames.
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    logger.error("unexpected %s at\n%s", type(error).__name__, frames)
