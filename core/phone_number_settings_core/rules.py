@@ -30,6 +30,9 @@ class ProductType(StrEnum):
 
 
 RESOURCE_TYPE: Final = "Custom::PhoneNumberSettings"
+# Where the shared provider stack (one per account and Region) publishes its ServiceToken.
+SHARED_PROVIDER_EXPORT_NAME: Final = "PhoneNumberSettings-ServiceToken"
+SHARED_PROVIDER_PARAMETER_NAME: Final = "/phone-number-settings/service-token"
 
 PHONE_NUMBER_ID: Final = "PhoneNumberId"
 CALLING_NAME: Final = "CallingName"
