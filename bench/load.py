@@ -40,8 +40,8 @@ from phone_number_settings_fakes.cloudformation.assembly import (
 from phone_number_settings_fakes.cloudformation.driver import CloudFormationDriver, check_response
 from phone_number_settings_fakes.lambda_service.runner import (
     Endpoints,
+    ExecutionEnvironment,
     LambdaEnvironment,
-    LambdaProcess,
 )
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -184,7 +184,7 @@ def run_latency(
     for index in range(samples):
         chime.seed_number(number(index), product_type="VoiceConnector")
         spec = resource_spec(function, index)
-        process: LambdaProcess = runtime.start(function, f"latency-{index}")
+        process: ExecutionEnvironment = runtime.start(function, f"latency-{index}")
         created = process.invoke(driver.event("Create", spec, spec.properties))
         cold.append(time.monotonic() - process.launched_at)
         init.append((process.init_ms or 0) / 1000)

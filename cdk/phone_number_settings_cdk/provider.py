@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 from aws_cdk import Acknowledgment, CfnResource, Duration, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_iam as iam
@@ -25,7 +25,13 @@ DEFAULT_LOG_RETENTION: Final = logs.RetentionDays.ONE_MONTH
 # CloudFormation waits this long past the Lambda timeout for a response (ServiceTimeout), so a
 # response lost in a crash fails the stack within minutes instead of the default hour.
 RESPONSE_GRACE: Final = Duration.seconds(60)
+# The handler keeps 3 s to send its response and at least 2 s to undo a failed event's
+# earlier calls; below 10 s too little is left for the calls themselves.
+MIN_LAMBDA_TIMEOUT_SECONDS: Final = 10
 MAX_LAMBDA_TIMEOUT_SECONDS: Final = 900
+# Lambda's own log-level controls (LoggingConfig); the handler follows them.
+DEFAULT_APPLICATION_LOG_LEVEL: Final = lambda_.ApplicationLogLevel.INFO
+DEFAULT_SYSTEM_LOG_LEVEL: Final = lambda_.SystemLogLevel.INFO
 MIN_MEMORY_SIZE_MB: Final = 128
 MAX_MEMORY_SIZE_MB: Final = 10240
 
@@ -62,6 +68,8 @@ class PhoneNumberSettingsProvider(Construct):
         timeout: Duration | None = None,
         memory_size: int | None = None,
         log_retention: logs.RetentionDays | None = None,
+        application_log_level: lambda_.ApplicationLogLevel | None = None,
+        system_log_level: lambda_.SystemLogLevel | None = None,
     ) -> None:
         timeout = timeout if timeout is not None else DEFAULT_TIMEOUT
         memory_size = memory_size if memory_size is not None else DEFAULT_MEMORY_SIZE_MB
@@ -73,6 +81,8 @@ class PhoneNumberSettingsProvider(Construct):
         self.log_retention: logs.RetentionDays = (
             log_retention if log_retention is not None else DEFAULT_LOG_RETENTION
         )
+        self.application_log_level = application_log_level or DEFAULT_APPLICATION_LOG_LEVEL
+        self.system_log_level = system_log_level or DEFAULT_SYSTEM_LOG_LEVEL
 
         self.log_group = logs.LogGroup(
             self,
@@ -114,7 +124,10 @@ class PhoneNumberSettingsProvider(Construct):
             role=self.role,
             log_group=self.log_group,
             logging_format=lambda_.LoggingFormat.JSON,
-            environment={"LOG_LEVEL": "INFO"},
+            # No LOG_LEVEL variable: ApplicationLogLevel is the one switch, and it can be
+            # changed on the deployed function in the console or the CLI.
+            application_log_level_v2=self.application_log_level,
+            system_log_level_v2=self.system_log_level,
         )
         # lambda.Function always adds DependsOn its role (so that a role's separate default
         # policy exists before the function); with our inline policy the GetAtt of the role
@@ -141,6 +154,8 @@ class PhoneNumberSettingsProvider(Construct):
         timeout: Duration | None = None,
         memory_size: int | None = None,
         log_retention: logs.RetentionDays | None = None,
+        application_log_level: lambda_.ApplicationLogLevel | None = None,
+        system_log_level: lambda_.SystemLogLevel | None = None,
     ) -> PhoneNumberSettingsProvider:
         """Return the stack's provider, creating it on first use.
 
@@ -148,24 +163,27 @@ class PhoneNumberSettingsProvider(Construct):
         differs from the existing provider's raises ValueError, because the resources
         already wired to it would silently get other settings.
         """
+        options: dict[str, Any] = {
+            "timeout": timeout,
+            "memory_size": memory_size,
+            "log_retention": log_retention,
+            "application_log_level": application_log_level,
+            "system_log_level": system_log_level,
+        }
         stack = Stack.of(scope)
         existing = stack.node.try_find_child(cls.SINGLETON_ID)
         if existing is None:
-            return cls(
-                stack,
-                cls.SINGLETON_ID,
-                timeout=timeout,
-                memory_size=memory_size,
-                log_retention=log_retention,
-            )
+            return cls(stack, cls.SINGLETON_ID, **options)
         if not isinstance(existing, cls):
             raise TypeError(
                 f"{existing.node.path} is not a PhoneNumberSettingsProvider; the construct id "
                 f"{cls.SINGLETON_ID} is reserved for it"
             )
-        conflicts = existing._conflicting_options(
-            timeout=timeout, memory_size=memory_size, log_retention=log_retention
-        )
+        conflicts = [
+            f"{name} {_shown(value)}, existing {_shown(getattr(existing, name))}"
+            for name, value in options.items()
+            if value is not None and _shown(value) != _shown(getattr(existing, name))
+        ]
         if conflicts:
             raise ValueError(
                 f"{existing.node.path} already exists with other options ({'; '.join(conflicts)}); "
@@ -174,32 +192,22 @@ class PhoneNumberSettingsProvider(Construct):
             )
         return existing
 
-    def _conflicting_options(
-        self,
-        *,
-        timeout: Duration | None,
-        memory_size: int | None,
-        log_retention: logs.RetentionDays | None,
-    ) -> list[str]:
-        conflicts = []
-        if timeout is not None and timeout.to_seconds() != self.timeout.to_seconds():
-            conflicts.append(
-                f"timeout {timeout.to_seconds():g} s, existing {self.timeout.to_seconds():g} s"
-            )
-        if memory_size is not None and memory_size != self.memory_size:
-            conflicts.append(f"memory_size {memory_size}, existing {self.memory_size}")
-        if log_retention is not None and log_retention != self.log_retention:
-            conflicts.append(
-                f"log_retention {log_retention.name}, existing {self.log_retention.name}"
-            )
-        return conflicts
+
+def _shown(option: object) -> str:
+    """An option as the conflict message shows it (and compares it)."""
+    if isinstance(option, Duration):
+        return f"{option.to_seconds():g} s"
+    return str(getattr(option, "name", option))
 
 
 def _check_options(path: str, timeout: Duration, memory_size: int) -> None:
     timeout_seconds = timeout.to_seconds()
-    if not 1 <= timeout_seconds <= MAX_LAMBDA_TIMEOUT_SECONDS or timeout_seconds % 1:
+    if not MIN_LAMBDA_TIMEOUT_SECONDS <= timeout_seconds <= MAX_LAMBDA_TIMEOUT_SECONDS or (
+        timeout_seconds % 1
+    ):
         raise ValueError(
-            f"{path}: timeout must be whole seconds from 1 to "
+            f"{path}: timeout must be whole seconds from {MIN_LAMBDA_TIMEOUT_SECONDS} (the "
+            "handler keeps 3 s to answer CloudFormation and 2 s to undo a failed event) to "
             f"{MAX_LAMBDA_TIMEOUT_SECONDS} (a Lambda limit), not {timeout_seconds:g}"
         )
     if not MIN_MEMORY_SIZE_MB <= memory_size <= MAX_MEMORY_SIZE_MB:

@@ -18,10 +18,35 @@ from phone_number_settings_cli.plan import NumberReader
 from phone_number_settings_core.errors import ChimeApiError
 from phone_number_settings_core.model import LivePhoneNumber
 from phone_number_settings_core.rules import Namespace
-from phone_number_settings_lambda.chime import ChimeClients, ChimeGateway
-from phone_number_settings_lambda.retry import Deadline, Timing
+from phone_number_settings_lambda.chime import ChimeClients, ChimeGateway, plain_words
+from phone_number_settings_lambda.retry import UNREACHABLE, AttemptLimits, Deadline, Timing
 
 PLAN_BUDGET: Final = "within the plan's time budget (--timeout)"
+# The plan waits a few seconds for one answer and tries an unreachable endpoint three
+# times: a wrong endpoint or no network is reported within seconds. Throttling is
+# retried for as long as --timeout allows.
+PLAN_LIMITS: Final = AttemptLimits(seconds=3.0, unreachable_attempts=3)
+# While Chime keeps the plan waiting, one line on stderr at most this often.
+NOTICE_EVERY_SECONDS: Final = 10.0
+
+
+class WaitNotices:
+    """Tells the person running the plan, now and then, why it is waiting."""
+
+    def __init__(self, notice: Callable[[str], None], clock: Callable[[], float]) -> None:
+        self._notice = notice
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._last: float | None = None
+
+    def __call__(self, cause: str, pause: float) -> None:
+        with self._lock:
+            now = self._clock()
+            if self._last is not None and now - self._last < NOTICE_EVERY_SECONDS:
+                return
+            self._last = now
+        words = "cannot reach Chime" if cause == UNREACHABLE else f"Chime {cause}"
+        self._notice(f"{words}; retrying (the plan waits up to its --timeout)")
 
 
 class ReadOnlyGateway:
@@ -46,9 +71,11 @@ class ReadOnlyGateways:
         clients: ChimeClients | None = None,
         *,
         timing: Timing | None = None,
+        notice: Callable[[str], None] = lambda line: None,
     ) -> None:
         self._clients = clients or ChimeClients()
         self._timing = timing or Timing()
+        self._waits = WaitNotices(notice, self._timing.clock)
         self._lock = threading.Lock()
         self._gateways: dict[tuple[Namespace, str], ReadOnlyGateway] = {}
 
@@ -62,7 +89,7 @@ class ReadOnlyGateways:
                     raise ChimeApiError(
                         "GetPhoneNumber",
                         type(error).__name__,
-                        f"no {namespace} client for region {region}: {type(error).__name__}",
+                        f"no {namespace} client for region {region}: {plain_words(error)}",
                     ) from None
                 self._gateways[key] = ReadOnlyGateway(
                     ChimeGateway(
@@ -70,7 +97,9 @@ class ReadOnlyGateways:
                         namespace=namespace,
                         region=region,
                         budget=PLAN_BUDGET,
+                        limits=PLAN_LIMITS,
                         timing=self._timing,
+                        on_retry=self._waits,
                     )
                 )
             return self._gateways[key]

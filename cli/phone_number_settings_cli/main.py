@@ -149,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point ``phone-number-settings``."""
     return run(
         sys.argv[1:] if argv is None else argv,
-        readers=ReadOnlyGateways,
+        readers=lambda: ReadOnlyGateways(notice=lambda line: print(line, file=sys.stderr)),
         configured_region=configured_region,
         stdout=sys.stdout,
         stderr=sys.stderr,

@@ -170,7 +170,7 @@ def plan_read(pending: PendingRead, *, readers: ReaderFactory, deadline: Deadlin
     except PhoneNumberNotFoundError as error:
         return replace(located, status=Status.NOT_FOUND, reason=str(error))
     except PhoneNumberSettingsError as error:
-        return replace(located, reason=f"GetPhoneNumber failed: {error}")
+        return replace(located, reason=str(error))
     located = replace(located, live=live, details=_rows_of(pending, live))
     try:
         calls = plan_changes(desired, live)

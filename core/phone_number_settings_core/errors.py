@@ -52,14 +52,17 @@ class ChimeApiError(PhoneNumberSettingsError):
         super().__init__(message)
 
 
+class IncompleteReplyError(ChimeApiError):
+    """Chime accepted the call, but its reply holds no PhoneNumber (the model allows it)."""
+
+
 class ChimeUnavailableError(PhoneNumberSettingsError):
     """Throttling, server or network errors lasted until the time budget ran out."""
 
-    def __init__(self, call: str, cause: str, attempts: int, budget: str) -> None:
-        self.call = call
+    def __init__(self, message: str, *, cause: str, attempts: int) -> None:
         self.cause = cause
         self.attempts = attempts
-        super().__init__(f"{call}: Chime {cause}; gave up after {attempts} attempts {budget}")
+        super().__init__(message)
 
 
 class PartialUpdateError(PhoneNumberSettingsError):

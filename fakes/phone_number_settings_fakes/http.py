@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -49,6 +50,11 @@ class TrackingHTTPServer(ThreadingHTTPServer):
         finally:
             with self._open_lock:
                 self._open.discard(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A killed or impatient client resets its connection: expected, not worth a trace.
+        if not isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            super().handle_error(request, client_address)
 
     def close_open_connections(self) -> None:
         with self._open_lock:

@@ -2,12 +2,16 @@
 
 botocore's own retries are switched off (its ``standard`` mode does not retry Chime's
 ThrottledClientException), so every transient failure is retried here, within the
-caller's deadline. One log line per call; never a CallingName or Name value.
+caller's deadline. Each attempt runs on a thread of its own and is waited for no longer
+than the time left: a hung connection cannot hold the caller past its deadline. One log
+line per call; never a CallingName or Name value.
 """
 
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
@@ -18,11 +22,15 @@ from botocore.config import Config
 from phone_number_settings_core.errors import (
     ChimeApiError,
     ChimeUnavailableError,
+    IncompleteReplyError,
     PhoneNumberNotFoundError,
 )
 from phone_number_settings_core.model import LivePhoneNumber
 from phone_number_settings_core.rules import SENSITIVE_DETAILS, Namespace
 from phone_number_settings_lambda.retry import (
+    THROTTLED,
+    UNREACHABLE,
+    AttemptLimits,
     Backoff,
     Deadline,
     RetriesExhausted,
@@ -40,18 +48,42 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # One attempt per botocore call: the retry loop below owns retries, whatever
-# AWS_RETRY_MODE or AWS_MAX_ATTEMPTS say. Short timeouts keep a hung connection from
-# eating the invocation's budget.
+# AWS_RETRY_MODE or AWS_MAX_ATTEMPTS say. botocore's own timeouts only end abandoned
+# attempts in the background; the caller stops waiting at AttemptLimits.seconds.
 CLIENT_CONFIG: Final = Config(
     retries={"total_max_attempts": 1, "mode": "standard"},
     connect_timeout=5,
-    read_timeout=15,
+    read_timeout=10,
     user_agent_extra="PhoneNumberSettings",
 )
+# The Lambda waits for one attempt at most this long (and never past its deadline), and
+# keeps trying an unreachable Chime until the deadline: its stack is waiting for it.
+LAMBDA_LIMITS: Final = AttemptLimits(seconds=10.0)
+LAMBDA_BUDGET: Final = "to answer before the Lambda timeout. Retry the deployment later"
 GET_PHONE_NUMBER: Final = "GetPhoneNumber"
 UPDATE_PHONE_NUMBER: Final = "UpdatePhoneNumber"
-LAMBDA_BUDGET: Final = "to answer before the Lambda timeout. Retry the deployment later"
 _SERVER_MESSAGE_CHARS: Final = 120
+
+# What a person would call botocore's errors that are not Chime's answers.
+_PLAIN_WORDS: Final[Mapping[type[Exception], str]] = {
+    botocore.exceptions.NoCredentialsError: "no AWS credentials found",
+    botocore.exceptions.PartialCredentialsError: "the AWS credentials are incomplete",
+    botocore.exceptions.NoRegionError: "no AWS Region configured",
+    botocore.exceptions.ConnectTimeoutError: "connecting timed out",
+    botocore.exceptions.ReadTimeoutError: "no answer (read timed out)",
+    botocore.exceptions.EndpointConnectionError: "could not connect",
+    botocore.exceptions.ConnectionClosedError: "the connection closed without an answer",
+    botocore.exceptions.SSLError: "the TLS handshake failed",
+    botocore.exceptions.ProxyConnectionError: "could not connect to the proxy",
+}
+
+
+class AttemptTimedOut(Exception):  # noqa: N818 - reads as what happened
+    """No answer came within the attempt's window."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(f"no answer within {seconds:.1f} s")
 
 
 class ChimeClients:
@@ -87,19 +119,57 @@ def transient_cause(error: Exception) -> str | None:
         code = error.response.get("Error", {}).get("Code", "")
         status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
         if code == "ThrottledClientException" or status == 429:
-            return "throttled"
+            return THROTTLED
         if status >= 500:
             return "unavailable"
         return None
-    if isinstance(error, botocore.exceptions.ConnectionError | botocore.exceptions.HTTPClientError):
-        return "unreachable"
+    if isinstance(
+        error,
+        AttemptTimedOut | botocore.exceptions.ConnectionError | botocore.exceptions.HTTPClientError,
+    ):
+        return UNREACHABLE
     return None
+
+
+def plain_words(error: Exception) -> str:
+    """A short, value-free description of a botocore or attempt error."""
+    if isinstance(error, AttemptTimedOut):
+        return str(error)
+    for kind, words in _PLAIN_WORDS.items():
+        if isinstance(error, kind):
+            return words
+    return type(error).__name__
+
+
+def bounded(call: Callable[[], T], seconds: float) -> T:
+    """``call()`` on a thread of its own; AttemptTimedOut if it has not answered in time.
+
+    An abandoned attempt ends in the background when botocore's own timeouts fire.
+    """
+    outcome: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=1)
+
+    def run() -> None:
+        try:
+            outcome.put((True, call()))
+        except BaseException as error:  # handed to the caller, never lost
+            outcome.put((False, error))
+
+    threading.Thread(target=run, name="chime-attempt", daemon=True).start()
+    try:
+        ok, value = outcome.get(timeout=seconds)
+    except queue.Empty:
+        raise AttemptTimedOut(seconds) from None
+    if not ok:
+        raise value
+    result: T = value
+    return result
 
 
 class ChimeGateway:
     """The lifecycle's PhoneNumberGateway over one boto3 client (one namespace, one region).
 
     ``budget`` ends the message of ChimeUnavailableError: what the deadline was for.
+    ``on_retry(cause, pause)`` hears of every wait between attempts.
     """
 
     def __init__(
@@ -109,15 +179,19 @@ class ChimeGateway:
         namespace: Namespace,
         region: str,
         budget: str = LAMBDA_BUDGET,
+        limits: AttemptLimits = LAMBDA_LIMITS,
         backoff: Backoff | None = None,
         timing: Timing | None = None,
+        on_retry: Callable[[str, float], None] | None = None,
     ) -> None:
         self._client = client
         self._namespace = namespace
         self._region = region
         self._budget = budget
+        self._limits = limits
         self._backoff = backoff or Backoff()
         self._timing = timing or Timing()
+        self._on_retry = on_retry
 
     def get(self, phone_number_id: str, deadline: Deadline) -> LivePhoneNumber:
         response = self._call(
@@ -149,7 +223,7 @@ class ChimeGateway:
         phone_number = response.get("PhoneNumber")
         if not isinstance(phone_number, Mapping):
             what = f"{operation} {detail}" if detail else operation
-            raise ChimeApiError(
+            raise IncompleteReplyError(
                 operation,
                 "NoPhoneNumber",
                 f"{what} on {phone_number_id}: Chime's reply holds no PhoneNumber",
@@ -167,24 +241,29 @@ class ChimeGateway:
         what = f"{operation} {detail}" if detail else operation
         attempts = 0
 
-        def counted() -> T:
+        def attempt(seconds: float) -> T:
             nonlocal attempts
             attempts += 1
-            return call()
+            return bounded(call, seconds)
 
         outcome = "ok"
         try:
             return call_with_retries(
-                counted,
+                attempt,
                 transient_cause=transient_cause,
                 deadline=deadline,
                 backoff=self._backoff,
                 timing=self._timing,
+                limits=self._limits,
+                what=f"{what} {phone_number_id}",
+                on_retry=self._on_retry,
             )
         except RetriesExhausted as exhausted:
             outcome = f"gave up ({exhausted.cause})"
             raise ChimeUnavailableError(
-                f"{what} on {phone_number_id}", exhausted.cause, exhausted.attempts, self._budget
+                self._gave_up(f"{what} on {phone_number_id}", exhausted),
+                cause=exhausted.cause,
+                attempts=exhausted.attempts,
             ) from None
         except botocore.exceptions.ClientError as error:
             code = str(error.response.get("Error", {}).get("Code", "Unknown"))
@@ -201,7 +280,7 @@ class ChimeGateway:
         except botocore.exceptions.BotoCoreError as error:
             outcome = type(error).__name__
             raise ChimeApiError(
-                operation, outcome, f"{what} on {phone_number_id} failed: {outcome}"
+                operation, outcome, f"{what} on {phone_number_id} failed: {plain_words(error)}"
             ) from None
         finally:
             logger.info(
@@ -220,6 +299,16 @@ class ChimeGateway:
                     "attempts": attempts,
                 },
             )
+
+    def _gave_up(self, call: str, exhausted: RetriesExhausted) -> str:
+        if exhausted.attempts == 0:
+            return f"{call}: not attempted, no time left {self._budget}"
+        tried = f"gave up after {exhausted.attempts} attempts {self._budget}"
+        if exhausted.cause == UNREACHABLE and exhausted.last_error is not None:
+            endpoint = self._client.meta.endpoint_url
+            reason = plain_words(exhausted.last_error)
+            return f"{call}: cannot reach Chime at {endpoint} ({reason}); {tried}"
+        return f"{call}: Chime {exhausted.cause}; {tried}"
 
 
 def _server_message(error: botocore.exceptions.ClientError) -> str:

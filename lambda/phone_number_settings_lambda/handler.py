@@ -1,8 +1,9 @@
 """The Lambda entry point: crhelper wiring only. The logic lives in ``lifecycle``.
 
 Handler string: ``phone_number_settings_lambda.handler.handler``. The edge (crhelper, the
-Chime clients, the log filter) is built by ``build_handler`` on the first event, not at
-import, so tests build fresh ones with their own environment, clients and clock.
+Chime clients, the log filter, the response sender) is built by ``build_handler`` on the
+first event, not at import, so tests build fresh ones with their own environment, clients
+and clock.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from phone_number_settings_lambda.lifecycle import (
     create_or_update,
     delete,
 )
+from phone_number_settings_lambda.response import ResponseSender
 from phone_number_settings_lambda.retry import Deadline, Timing
 
 logger = logging.getLogger(__name__)
@@ -34,9 +36,11 @@ T = TypeVar("T")
 # crhelper sends "Execution timed out" 0.5 s before the Lambda ends; we answer earlier,
 # leaving time for crhelper to PUT our own response.
 RESPONSE_MARGIN_SECONDS: Final = 3.0
-# Of the time left, this share (at most REVERT_RESERVE_MAX_SECONDS) is kept for undoing
-# the event's earlier calls when a later one fails.
+# Of the time left, this share (at least REVERT_RESERVE_MIN_SECONDS, at most
+# REVERT_RESERVE_MAX_SECONDS) is kept for undoing the event's earlier calls when a later
+# one fails. The construct's minimum Lambda timeout leaves room for both margins.
 REVERT_RESERVE_SHARE: Final = 0.2
+REVERT_RESERVE_MIN_SECONDS: Final = 2.0
 REVERT_RESERVE_MAX_SECONDS: Final = 20.0
 # crhelper sleeps on Delete (120 s by default) so that the last log lines reach CloudWatch
 # before the stack removes the function. Lambda ships what the function writes itself,
@@ -48,9 +52,38 @@ REASON_MAX_CHARS: Final = 256
 LambdaHandler = Callable[[dict[str, Any], Any], None]
 
 
+# Lambda's log-level names (ApplicationLogLevel) that Python spells otherwise.
+_LAMBDA_LEVEL_NAMES: Final = {"TRACE": "DEBUG", "WARN": "WARNING", "FATAL": "CRITICAL"}
+_PYTHON_LEVELS: Final = frozenset({"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})
+# The invocation stops sending its response this long before Lambda ends it.
+SEND_MARGIN_SECONDS: Final = 0.2
+
+
 def log_level(environ: Mapping[str, str]) -> str:
-    level = environ.get("LOG_LEVEL", "INFO").upper()
-    return level if level in logging.getLevelNamesMapping() else "INFO"
+    """The function's log level: Lambda's ApplicationLogLevel rules.
+
+    Lambda passes ApplicationLogLevel as AWS_LAMBDA_LOG_LEVEL (JSON log format only);
+    LOG_LEVEL serves functions logging in Text format; INFO otherwise. crhelper is given
+    this level, so it never resets the root logger over Lambda's.
+    """
+    for variable in ("AWS_LAMBDA_LOG_LEVEL", "LOG_LEVEL"):
+        name = environ.get(variable, "").strip().upper()
+        name = _LAMBDA_LEVEL_NAMES.get(name, name)
+        if name in _PYTHON_LEVELS:
+            return name
+    return "INFO"
+
+
+class _CfnResource(CfnResource):
+    """crhelper, sending its responses with ``send`` (what its ``_send`` takes)."""
+
+    def __init__(self, send: ResponseSender, **options: Any) -> None:
+        self._deliver = send
+        super().__init__(**options)
+
+    def _send(self, status: str | None = None, reason: str = "", send_response: Any = None) -> None:
+        # crhelper's stub leaves out its private _send; resource_helper.py has it.
+        super()._send(status, reason, send_response=self._deliver)  # type: ignore[misc]
 
 
 class LambdaEdge:
@@ -68,7 +101,9 @@ class LambdaEdge:
         self._timing = timing
         self._redacting = log_redaction.RedactingFilter()
         log_redaction.install(self._redacting)
-        self._helper = CfnResource(
+        self._sender = ResponseSender(timing)
+        self._helper = _CfnResource(
+            self._sender,
             json_logging=False,
             log_level=log_level(environ),
             # botocore at DEBUG would log request bodies, calling names included.
@@ -81,6 +116,10 @@ class LambdaEdge:
 
     def __call__(self, event: dict[str, Any], context: Any) -> None:
         self._redacting.track(event)
+        seconds_left = context.get_remaining_time_in_millis() / 1000
+        self._sender.begin_event(
+            Deadline.after(seconds_left - SEND_MARGIN_SECONDS, self._timing.clock)
+        )
         self._helper(event, context)
 
     def _gateway(self, namespace: Namespace, region: str) -> PhoneNumberGateway:
@@ -100,8 +139,11 @@ class LambdaEdge:
 
     def _create_or_update(self, event: dict[str, Any], context: Any) -> str:
         deadline = self._deadline(context)
+        left = max(deadline.remaining(), 0.0)
         reserve = min(
-            REVERT_RESERVE_MAX_SECONDS, max(deadline.remaining(), 0) * REVERT_RESERVE_SHARE
+            REVERT_RESERVE_MAX_SECONDS,
+            max(REVERT_RESERVE_MIN_SECONDS, left * REVERT_RESERVE_SHARE),
+            left / 2,
         )
         outcome = guarded(
             lambda: create_or_update(

@@ -13,6 +13,8 @@ from typing import Protocol
 
 from phone_number_settings_core.errors import (
     ChimeApiError,
+    ChimeUnavailableError,
+    IncompleteReplyError,
     PartialUpdateError,
     PhoneNumberNotFoundError,
     PhoneNumberSettingsError,
@@ -20,8 +22,8 @@ from phone_number_settings_core.errors import (
 from phone_number_settings_core.model import DesiredSettings, DetailChange, LivePhoneNumber
 from phone_number_settings_core.planner import plan_changes, plan_cleanup
 from phone_number_settings_core.properties import parse_properties
-from phone_number_settings_core.rules import CALLING_NAME, Namespace
-from phone_number_settings_lambda.retry import Deadline
+from phone_number_settings_core.rules import CALLING_NAME, SENSITIVE_DETAILS, Namespace
+from phone_number_settings_lambda.retry import THROTTLED, Deadline
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +73,9 @@ def create_or_update(
     gateway = gateways(desired.namespace, desired.region)
     live = gateway.get(desired.phone_number_id, budget.apply)
     changes = plan_changes(desired, live)
+    logger.debug(
+        "%s: planned %s", desired.phone_number_id, ", ".join(map(_shown, changes)) or "no call"
+    )
     applied: list[DetailChange] = []
     for change in changes:
         try:
@@ -125,6 +130,13 @@ def delete(
     return cleanup.warnings
 
 
+def _shown(change: DetailChange) -> str:
+    """A planned call for the log: the value only when the API model does not mark it sensitive."""
+    if change.detail in SENSITIVE_DETAILS:
+        return f"{change.detail} (value not logged)"
+    return f"{change.detail}={change.value}"
+
+
 def _apply(
     gateway: PhoneNumberGateway,
     desired: DesiredSettings,
@@ -152,7 +164,13 @@ def _reverted(
     error: PhoneNumberSettingsError,
     deadline: Deadline,
 ) -> PhoneNumberSettingsError:
-    """Undo ``applied`` (last first, best effort) and describe the failure for the Reason."""
+    """Undo ``applied`` (last first, best effort) and describe the failure for the Reason.
+
+    A failed call that may still have landed (no answer, a server error, a reply without
+    PhoneNumber) is checked on the live number first, and undone too if it did.
+    """
+    if not _refused(error) and _landed(gateway, desired, failed, deadline):
+        applied = [*applied, failed]
     if not applied:
         return error
     not_reverted: list[str] = []
@@ -170,3 +188,23 @@ def _reverted(
     if not_reverted:
         summary += ("; " if summary else "") + f"could not revert {', '.join(not_reverted)}"
     return PartialUpdateError(f"{failed.detail} failed, {summary}: {error}")
+
+
+def _refused(error: PhoneNumberSettingsError) -> bool:
+    """True when Chime's answer says the call was not applied."""
+    if isinstance(error, ChimeUnavailableError):
+        return error.cause == THROTTLED  # every attempt was turned away at the door
+    return not isinstance(error, IncompleteReplyError)
+
+
+def _landed(
+    gateway: PhoneNumberGateway, desired: DesiredSettings, change: DetailChange, deadline: Deadline
+) -> bool:
+    try:
+        live = gateway.get(desired.phone_number_id, deadline)
+    except PhoneNumberSettingsError:
+        logger.warning(
+            "%s: could not read the number to check %s", desired.phone_number_id, change.detail
+        )
+        return False
+    return live.detail(change.detail) == change.value

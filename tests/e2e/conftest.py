@@ -1,9 +1,8 @@
-"""E2E fixtures: one CLI synth and one boto3-only interpreter per session, a driver per test."""
+"""E2E fixtures: one CLI synth and one Lambda runtime per session, a driver per test."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -19,7 +18,6 @@ from phone_number_settings_fakes.cloudformation.driver import CloudFormationDriv
 from phone_number_settings_fakes.lambda_service.runner import (
     Endpoints,
     LambdaEnvironment,
-    create_boto3_venv,
 )
 
 
@@ -35,21 +33,14 @@ def example_template(cloud_assembly: CloudAssembly) -> StackTemplate:
 
 
 @pytest.fixture(scope="session")
-def boto3_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A virtualenv holding boto3 only, like the Lambda Python runtime."""
-    return create_boto3_venv(tmp_path_factory.mktemp("lambda-python") / "venv")
-
-
-@pytest.fixture(scope="session")
 def lambda_env(
     tmp_path_factory: pytest.TempPathFactory,
-    boto3_python: Path,
     chime_server: FakeChimeServer,
     cfn_responder: CfnResponder,
 ) -> LambdaEnvironment:
-    return LambdaEnvironment.with_python(
-        boto3_python,
-        tmp_path_factory.mktemp("lambda-runtime"),
+    """Lambda's Python runtime (boto3 and awslambdaric), copied from the dev environment."""
+    return LambdaEnvironment.create(
+        tmp_path_factory.mktemp("lambda"),
         Endpoints(
             chime=chime_server.endpoint_url("chime"),
             chime_sdk_voice=chime_server.endpoint_url("chime-sdk-voice"),

@@ -16,12 +16,14 @@ from urllib.parse import urlsplit
 import boto3
 import pytest
 from botocore.config import Config
-from botocore.exceptions import ClientError, ConnectionClosedError
+from botocore.exceptions import ClientError, ConnectionClosedError, ReadTimeoutError
 from hypothesis import given
 from hypothesis import strategies as st
 from mypy_boto3_chime import ChimeClient
 from mypy_boto3_chime_sdk_voice import ChimeSDKVoiceClient
 
+from phone_number_settings_core.errors import InvalidPropertyError
+from phone_number_settings_core.rules import check_properties
 from phone_number_settings_fakes.chime import ChimeBackend, ChimeError, FakeChimeServer, NumberKind
 from phone_number_settings_fakes.cloudformation import CfnResponder
 
@@ -55,14 +57,14 @@ def legacy_client(server: FakeChimeServer) -> ChimeClient:
     )
 
 
-def voice_client(server: FakeChimeServer) -> ChimeSDKVoiceClient:
+def voice_client(server: FakeChimeServer, config: Config = NO_RETRIES) -> ChimeSDKVoiceClient:
     return boto3.client(
         "chime-sdk-voice",
         endpoint_url=server.endpoint_url("chime-sdk-voice"),
         region_name="us-west-2",
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
-        config=NO_RETRIES,
+        config=config,
     )
 
 
@@ -596,6 +598,68 @@ def test_fail_update_hits_only_the_named_detail(
     assert [c.status for c in chime.update_calls()] == [200, 409, 200]
 
 
+def test_hang_holds_only_the_matching_request_until_released(
+    chime: ChimeBackend, chime_server: FakeChimeServer
+) -> None:
+    chime.seed_number(NUMBER)
+    chime.hang(1, operation="UpdatePhoneNumber", detail="CallingName")
+    quick = Config(retries={"total_max_attempts": 1}, read_timeout=0.5, connect_timeout=2)
+    client = voice_client(chime_server, quick)
+    client.update_phone_number(PhoneNumberId=NUMBER, Name="desk")  # another detail: answered
+    with pytest.raises(ReadTimeoutError):
+        client.update_phone_number(PhoneNumberId=NUMBER, CallingName="Acme")
+    chime.release_hung()
+    client.update_phone_number(PhoneNumberId=NUMBER, CallingName="Acme")  # once only
+    assert chime.number(NUMBER)["CallingName"] == "Acme"
+
+
+def test_omit_phone_number_answers_an_applied_update_with_an_empty_reply(
+    chime: ChimeBackend, voice: ChimeSDKVoiceClient
+) -> None:
+    chime.seed_number(NUMBER)
+    chime.omit_phone_number(1, operation="UpdatePhoneNumber", detail="Name")
+    assert "PhoneNumber" in voice.update_phone_number(
+        PhoneNumberId=NUMBER, ProductType="VoiceConnector"
+    )
+    assert "PhoneNumber" not in voice.update_phone_number(PhoneNumberId=NUMBER, Name="desk")
+    assert chime.number(NUMBER)["Name"] == "desk"  # applied all the same
+    assert "PhoneNumber" in voice.get_phone_number(PhoneNumberId=NUMBER)
+
+
+@pytest.mark.parametrize(
+    ("space", "service_accepts"),
+    [
+        (" ", True),
+        ("\t", True),
+        ("\u00a0", True),  # ECMA-262 \s: WhiteSpace includes NO-BREAK SPACE
+        ("\u3000", True),
+        ("\x1c", False),  # Python's str.isspace() says yes; ECMA-262 says no
+        ("\x85", False),
+    ],
+)
+def test_name_pattern_reads_whitespace_as_the_service_does_and_rules_are_stricter(
+    space: str, service_accepts: bool
+) -> None:
+    # The fake reads the model's pattern as an ECMA-262 engine; the rules module accepts
+    # only what every reading accepts, so the handler refuses before Chime could.
+    backend = ChimeBackend()
+    backend.seed_number(NUMBER)
+    name = f"front{space}desk"
+    if service_accepts:
+        backend.update_phone_number("chime-sdk-voice", NUMBER, {"Name": name})
+    else:
+        with pytest.raises(ChimeError, match="Name must match pattern"):
+            backend.update_phone_number("chime-sdk-voice", NUMBER, {"Name": name})
+    rules_accept = space in (" ", "\t")
+    try:
+        check_properties({"PhoneNumberId": NUMBER, "Name": name})
+    except InvalidPropertyError:
+        assert not rules_accept
+    else:
+        assert rules_accept
+        assert service_accepts
+
+
 # ----- call log, batch, reset ---------------------------------------------------------
 
 
@@ -753,6 +817,23 @@ def test_responder_is_untrusted_without_its_ca(responder: CfnResponder) -> None:
     with pytest.raises(ssl.SSLCertVerificationError):
         put(url, {}, ssl.create_default_context(cafile=None, capath=None, cadata=None))
     assert responder.responses(url) == []
+
+
+def test_responder_answers_statuses_it_is_told_and_records_every_attempt(
+    responder: CfnResponder,
+) -> None:
+    url = responder.new_response_url()
+    context = ssl.create_default_context(cafile=responder.ca_path)
+    responder.answer_next([503, 403])
+    assert put(url, {"Status": "SUCCESS"}, context) == 503
+    assert put(url, {"Status": "FAILED"}, context) == 403
+    assert put(url, {"Status": "SUCCESS"}, context) == 200
+    assert responder.responses(url) == [{"Status": "SUCCESS"}]  # only what was accepted
+    assert responder.attempts(url) == [
+        (503, {"Status": "SUCCESS"}),
+        (403, {"Status": "FAILED"}),
+        (200, {"Status": "SUCCESS"}),
+    ]
 
 
 def test_responder_failures_drop_the_connection(responder: CfnResponder) -> None:

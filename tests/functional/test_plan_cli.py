@@ -5,9 +5,11 @@ from __future__ import annotations
 import io
 import json
 import os
+import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -745,6 +747,82 @@ class TestLoad:
         assert counter.most == 2
         assert "Plan: 100 resources: 90 no change, 10 change (10 UpdatePhoneNumber calls)." in (
             out.getvalue()
+        )
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A port whose connections are accepted (by the kernel) and never answered."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        yield int(listener.getsockname()[1])
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])  # closed again when the block ends
+
+
+class TestNetworkEdge:
+    """The plan meets a network that fails: quick, plain errors that name the endpoint."""
+
+    @pytest.mark.parametrize("kind", ["closed port", "port that never answers"])
+    def test_unreachable_endpoint_is_an_error_within_seconds(
+        self,
+        capsys: pytest.CaptureFixture[str],
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        silent_port: int,
+        kind: str,
+    ) -> None:
+        # GIVEN credentials and a region, but a Chime endpoint nobody answers on
+        port = closed_port() if kind == "closed port" else silent_port
+        endpoint = f"http://127.0.0.1:{port}/chime-sdk-voice"
+        monkeypatch.setenv("AWS_ENDPOINT_URL_CHIME_SDK_VOICE", endpoint)
+        # WHEN planned
+        started = time.monotonic()
+        result = plan_template(capsys, tmp_path, ("Line", {"PhoneNumberId": NUMBER, "Name": "a"}))
+        # THEN an ERROR naming the endpoint and the cause, in seconds, not minutes
+        assert time.monotonic() - started < 15
+        assert result.code == 1
+        resource = only(result)
+        assert resource["status"] == "error"
+        cause = "could not connect" if kind == "closed port" else "no answer within 3.0 s"
+        assert resource["reason"] == (
+            f"GetPhoneNumber on {NUMBER}: cannot reach Chime at {endpoint} ({cause}); "
+            "gave up after 3 attempts within the plan's time budget (--timeout)"
+        )
+        assert "Lambda" not in result.out
+        assert "deploy" not in resource["reason"]
+
+    def test_no_credentials_is_said_in_plain_words(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+        monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+        result = plan_template(capsys, tmp_path, ("Line", {"PhoneNumberId": NUMBER, "Name": "a"}))
+        assert result.code == 1
+        assert only(result)["reason"] == (
+            f"GetPhoneNumber on {NUMBER} failed: no AWS credentials found"
+        )
+
+    def test_throttling_is_retried_within_the_timeout_with_a_line_on_stderr(
+        self, chime: ChimeBackend, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        chime.seed_number(NUMBER, name="a")
+        chime.inject_faults(429, times=100_000, code="ThrottledClientException")
+        path = write(
+            tmp_path / "T.template.json", template(("Line", {"PhoneNumberId": NUMBER, "Name": "a"}))
+        )
+        result = plan(capsys, "--template", str(path), "--json", "--timeout", "2")
+        assert result.code == 1
+        reason = only(result)["reason"]
+        assert reason.startswith(f"GetPhoneNumber on {NUMBER}: Chime throttled; gave up after ")
+        assert reason.endswith("attempts within the plan's time budget (--timeout)")
+        assert result.err.splitlines()[0] == (
+            "Chime throttled; retrying (the plan waits up to its --timeout)"
         )
 
 

@@ -147,10 +147,17 @@ def test_function_runtime_architecture_logging_and_handler(shared_app: SharedApp
             "Timeout": 300,
             "MemorySize": 256,
             "Role": {"Fn::GetAtt": [role_id, "Arn"]},
-            "LoggingConfig": {"LogFormat": "JSON", "LogGroup": {"Ref": log_group_id}},
-            "Environment": {"Variables": {"LOG_LEVEL": "INFO"}},
+            "LoggingConfig": {
+                "LogFormat": "JSON",
+                "LogGroup": {"Ref": log_group_id},
+                "ApplicationLogLevel": "INFO",
+                "SystemLogLevel": "INFO",
+            },
         },
     )
+    # Lambda's log-level controls are the one switch: no variable that would override them.
+    (function,) = template.find_resources(FUNCTION_TYPE).values()
+    assert "Environment" not in function["Properties"]
     template.has_resource(
         "AWS::Logs::LogGroup",
         {
@@ -345,6 +352,11 @@ def test_provider_of_returns_the_stack_singleton(fresh_stack: Stack) -> None:
             r"log_retention ONE_WEEK, existing ONE_MONTH",
             id="retention",
         ),
+        pytest.param(
+            {"application_log_level": lambda_.ApplicationLogLevel.DEBUG},
+            r"application_log_level DEBUG, existing INFO",
+            id="log level",
+        ),
     ],
 )
 def test_provider_of_with_conflicting_options_raises(
@@ -355,10 +367,33 @@ def test_provider_of_with_conflicting_options_raises(
         PhoneNumberSettingsProvider.of(fresh_stack, **options)
 
 
-def test_provider_rejects_timeouts_lambda_does_not_allow(fresh_stack: Stack) -> None:
-    with pytest.raises(ValueError, match=r"timeout must be whole seconds from 1 to 900"):
-        PhoneNumberSettingsProvider.of(fresh_stack, timeout=Duration.minutes(16))
+@pytest.mark.parametrize("seconds", [9, 901])
+def test_provider_rejects_timeouts_the_handler_or_lambda_cannot_work_with(
+    fresh_stack: Stack, seconds: float
+) -> None:
+    with pytest.raises(
+        ValueError, match=r"timeout must be whole seconds from 10 \(the handler keeps 3 s"
+    ):
+        PhoneNumberSettingsProvider.of(fresh_stack, timeout=Duration.seconds(seconds))
     assert fresh_stack.node.try_find_child(PhoneNumberSettingsProvider.SINGLETON_ID) is None
+
+
+def test_provider_takes_lambdas_log_levels(fresh_stack: Stack) -> None:
+    from aws_cdk.assertions import Template
+
+    PhoneNumberSettingsProvider.of(
+        fresh_stack,
+        timeout=Duration.seconds(10),
+        application_log_level=lambda_.ApplicationLogLevel.DEBUG,
+        system_log_level=lambda_.SystemLogLevel.WARN,
+    )
+    Template.from_stack(fresh_stack).has_resource_properties(
+        FUNCTION_TYPE,
+        {
+            "Timeout": 10,
+            "LoggingConfig": {"ApplicationLogLevel": "DEBUG", "SystemLogLevel": "WARN"},
+        },
+    )
 
 
 def test_explicit_provider_sets_service_timeout(fresh_stack: Stack) -> None:

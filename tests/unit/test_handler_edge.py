@@ -40,9 +40,23 @@ def test_unknown_error_is_masked_and_logged_without_its_message(
     assert secret not in caplog.text
 
 
-@pytest.mark.parametrize(("value", "level"), [("debug", "DEBUG"), ("LOUD", "INFO"), ("", "INFO")])
-def test_log_level_falls_back_to_info(value: str, level: str) -> None:
-    assert log_level({"LOG_LEVEL": value}) == level
+@pytest.mark.parametrize(
+    ("environ", "level"),
+    [
+        ({"AWS_LAMBDA_LOG_LEVEL": "WARN", "LOG_LEVEL": "DEBUG"}, "WARNING"),
+        ({"AWS_LAMBDA_LOG_LEVEL": "TRACE"}, "DEBUG"),
+        ({"AWS_LAMBDA_LOG_LEVEL": "FATAL"}, "CRITICAL"),
+        ({"AWS_LAMBDA_LOG_LEVEL": "error"}, "ERROR"),
+        ({"AWS_LAMBDA_LOG_LEVEL": "LOUD", "LOG_LEVEL": "debug"}, "DEBUG"),
+        ({"LOG_LEVEL": "warn"}, "WARNING"),
+        ({"LOG_LEVEL": "LOUD"}, "INFO"),
+        ({}, "INFO"),
+    ],
+)
+def test_lambdas_application_log_level_rules_then_log_level_then_info(
+    environ: dict[str, str], level: str
+) -> None:
+    assert log_level(environ) == level
 
 
 def test_lambda_handler_string_names_the_entry_point() -> None:

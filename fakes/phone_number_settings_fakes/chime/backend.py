@@ -34,9 +34,19 @@ UPDATABLE_DETAILS: dict[str, tuple[str, ...]] = {
 CALLING_NAME_PATTERN = r"^$|^[a-zA-Z0-9 ]{2,15}$"
 NAME_PATTERN = r"^$|^[a-zA-Z0-9\,\.\_\-]+(\s+[a-zA-Z0-9\,\.\_\-]+)*$"
 NAME_MAX_LENGTH = 256
+# The service reads the model's patterns as Smithy does: ECMA-262 regular expressions,
+# whose \s is this class (WhiteSpace and LineTerminator), not Python's str.isspace().
+ECMA_WHITESPACE = "[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+
+
+def ecma_pattern(pattern: str) -> re.Pattern[str]:
+    """``pattern`` compiled as an ECMA-262 engine reads it (for these patterns: its \\s)."""
+    return re.compile(pattern.replace("\\s", ECMA_WHITESPACE))
+
+
 # fullmatch, because `$` alone would also accept a trailing newline.
-_CALLING_NAME_RE = re.compile(CALLING_NAME_PATTERN)
-_NAME_RE = re.compile(NAME_PATTERN)
+_CALLING_NAME_RE = ecma_pattern(CALLING_NAME_PATTERN)
+_NAME_RE = ecma_pattern(NAME_PATTERN)
 
 CALLING_NAME_STATUSES = ("Unassigned", "UpdateInProgress", "UpdateSucceeded", "UpdateFailed")
 
@@ -108,12 +118,14 @@ class CallRecord:
 
 @dataclass(frozen=True)
 class Reply:
-    """What the server must send back: a JSON body, or nothing at all (`drop`)."""
+    """What the server must send back: a JSON body, nothing at all (``drop``), or nothing
+    until the backend is reset or the server stops (``hang``)."""
 
     status: int
     body: dict[str, Any]
     error_code: str | None = None
     drop: bool = False
+    hang: bool = False
 
 
 @dataclass
@@ -139,8 +151,12 @@ class _Fault:
     code: str = ""
     detail: str | None = None
 
-    def matches(self, operation: str) -> bool:
-        return self.remaining > 0 and self.operation in (None, operation)
+    def matches(self, operation: str, body: dict[str, Any] | None = None) -> bool:
+        return (
+            self.remaining > 0
+            and self.operation in (None, operation)
+            and (self.detail is None or self.detail in (body or {}))
+        )
 
 
 @dataclass
@@ -159,6 +175,8 @@ class _State:
     bucket: _Bucket | None = None
     faults: list[_Fault] = field(default_factory=list)
     drops: list[_Fault] = field(default_factory=list)
+    hangs: list[_Fault] = field(default_factory=list)
+    empty_replies: list[_Fault] = field(default_factory=list)
     update_failures: list[_Fault] = field(default_factory=list)
     last_write: datetime | None = None
 
@@ -183,10 +201,12 @@ class ChimeBackend:
         self._clock = clock
         self._lock = threading.Lock()
         self._state = _State()
+        self._released = threading.Event()
 
     # ----- test controls -------------------------------------------------------------
 
     def reset(self) -> None:
+        self.release_hung()
         with self._lock:
             self._state = _State()
 
@@ -263,6 +283,29 @@ class ChimeBackend:
         with self._lock:
             self._state.drops.append(_Fault(remaining=times, operation=operation))
 
+    def hang(self, times: int, operation: str | None = None, detail: str | None = None) -> None:
+        """Never answer the next ``times`` matching requests (``detail``: an update of it);
+        they are held until ``release_hung`` (reset, or the server stopping)."""
+        with self._lock:
+            self._state.hangs.append(_Fault(remaining=times, operation=operation, detail=detail))
+
+    def release_hung(self) -> None:
+        """Let every held request go (its connection is then closed without an answer)."""
+        self._released.set()
+        self._released = threading.Event()
+
+    def wait_released(self, timeout: float) -> None:
+        self._released.wait(timeout)
+
+    def omit_phone_number(
+        self, times: int, operation: str | None = None, detail: str | None = None
+    ) -> None:
+        """Answer the next ``times`` matching requests, once done, with ``{}``: no PhoneNumber."""
+        with self._lock:
+            self._state.empty_replies.append(
+                _Fault(remaining=times, operation=operation, detail=detail)
+            )
+
     def fail_update(self, detail: str, status: int, code: str, times: int = 1) -> None:
         """Fail the next `times` UpdatePhoneNumber calls that set `detail` (e.g. CallingName)."""
         with self._lock:
@@ -332,6 +375,8 @@ class ChimeBackend:
         # Order mirrors a real request's path: network, front door throttle, service.
         if self._consume(self._state.drops, operation) is not None:
             return Reply(status=DROPPED, body={}, drop=True)
+        if self._consume(self._state.hangs, operation, body) is not None:
+            return Reply(status=DROPPED, body={}, hang=True)
         try:
             self._throttle()
             fault = self._consume(self._state.faults, operation)
@@ -340,6 +385,8 @@ class ChimeBackend:
             if malformed_body:
                 raise _bad_request("The request body is not a JSON object")
             result = self._run(operation, namespace, phone_number_id, body)
+            if self._consume(self._state.empty_replies, operation, body) is not None:
+                result = {}  # the API model makes PhoneNumber optional
         except ChimeError as error:
             return Reply(
                 status=error.status,
@@ -357,7 +404,7 @@ class ChimeBackend:
             return self._get(namespace, phone_number_id)
         if operation == UPDATE_PHONE_NUMBER and phone_number_id is not None:
             for failure in self._state.update_failures:
-                if failure.matches(operation) and failure.detail in body:
+                if failure.matches(operation, body):
                     failure.remaining -= 1
                     raise ChimeError(failure.status, failure.code, "Injected update failure")
             return self._update(namespace, phone_number_id, body)
@@ -527,9 +574,11 @@ class ChimeBackend:
         bucket.tokens -= 1.0
 
     @staticmethod
-    def _consume(faults: list[_Fault], operation: str) -> _Fault | None:
+    def _consume(
+        faults: list[_Fault], operation: str, body: dict[str, Any] | None = None
+    ) -> _Fault | None:
         for fault in faults:
-            if fault.matches(operation):
+            if fault.matches(operation, body):
                 fault.remaining -= 1
                 return fault
         return None

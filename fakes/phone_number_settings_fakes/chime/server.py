@@ -18,6 +18,8 @@ from phone_number_settings_fakes.chime.backend import (
 )
 from phone_number_settings_fakes.http import LocalServer, QuietHandler, TrackingHTTPServer
 
+# A request the backend holds ("never answered") is dropped after this long at the latest.
+HANG_LIMIT_SECONDS = 120.0
 _CREDENTIAL_RE = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/,\s]+)/[^/,\s]+/aws4_request")
 
 
@@ -90,7 +92,9 @@ class _Handler(QuietHandler):
         self._send(reply)
 
     def _send(self, reply: Reply) -> None:
-        if reply.drop:
+        if reply.hang:
+            self.server.backend.wait_released(HANG_LIMIT_SECONDS)
+        if reply.drop or reply.hang:
             self.drop_connection()
             return
         payload = json.dumps(reply.body).encode()
@@ -121,6 +125,10 @@ class FakeChimeServer(LocalServer):
 
     def make_server(self) -> TrackingHTTPServer:
         return _Server(self.backend)
+
+    def stop(self) -> None:
+        self.backend.release_hung()
+        super().stop()
 
     def endpoint_url(self, namespace: str) -> str:
         """The endpoint_url for boto3.client(namespace): the namespace is a path prefix."""

@@ -80,6 +80,9 @@ class FunctionSpec:
     memory_mb: int
     environment: Mapping[str, str]
     runtime: str
+    # LoggingConfig: LogFormat ("Text" when absent) and ApplicationLogLevel (JSON only).
+    log_format: str = "Text"
+    application_log_level: str | None = None
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,7 @@ class StackTemplate:
         if not asset_dir.is_dir():
             raise AssemblyError(f"{logical_id}: asset directory {asset_dir} is missing")
         variables = properties.get("Environment", {}).get("Variables", {})
+        logging_config = properties.get("LoggingConfig", {})
         return FunctionSpec(
             logical_id=logical_id,
             asset_dir=asset_dir,
@@ -149,6 +153,8 @@ class StackTemplate:
             memory_mb=int(properties.get("MemorySize", DEFAULT_LAMBDA_MEMORY_MB)),
             environment={k: cloudformation_value(v) for k, v in variables.items()},
             runtime=str(properties.get("Runtime", "")),
+            log_format=str(logging_config.get("LogFormat", "Text")),
+            application_log_level=logging_config.get("ApplicationLogLevel"),
         )
 
     def edited(self, logical_id: str, **changes: Any) -> StackTemplate:

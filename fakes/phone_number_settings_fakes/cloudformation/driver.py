@@ -37,8 +37,8 @@ from phone_number_settings_fakes.cloudformation import CfnResponder
 from phone_number_settings_fakes.cloudformation.assembly import CustomResourceSpec, StackTemplate
 from phone_number_settings_fakes.lambda_service.runner import (
     ACCOUNT_ID,
+    ExecutionEnvironment,
     LambdaEnvironment,
-    LambdaProcess,
 )
 
 MAX_RESPONSE_BYTES: Final = 4096
@@ -140,7 +140,7 @@ class CloudFormationDriver:
         self.template: StackTemplate | None = None
         self.deployed: dict[str, _Deployed] = {}
         self.history: list[StackOperation] = []
-        self._processes: dict[str, LambdaProcess] = {}
+        self._processes: dict[str, ExecutionEnvironment] = {}
 
     # ----- stack operations ----------------------------------------------------------
 
@@ -363,7 +363,7 @@ class CloudFormationDriver:
         operation.events.append(record)
         return record
 
-    def _process(self, function_logical_id: str) -> LambdaProcess:
+    def _process(self, function_logical_id: str) -> ExecutionEnvironment:
         process = self._processes.get(function_logical_id)
         if process is None or not process.alive or not self.warm:
             assert self.template is not None

@@ -26,11 +26,11 @@ class _Handler(QuietHandler):
         raw = self.read_body()
         # crhelper never closes its connection, so we do, after every answer.
         self.close_connection = True
-        if self.server.owner._take_failure():
+        status = self.server.owner._answer(urlsplit(self.path).path, raw)
+        if status is None:
             self.drop_connection()
             return
-        self.server.owner._record(urlsplit(self.path).path, raw)
-        self.send_response(200)
+        self.send_response(status)
         self.send_header("Content-Length", "0")
         self.send_header("Connection", "close")
         self.end_headers()
@@ -68,7 +68,8 @@ class CfnResponder(LocalServer):
         self._ca.cert_pem.write_to_path(str(self._ca_path))
         self._lock = threading.Condition()
         self._received: dict[str, list[dict[str, Any]]] = {}
-        self._failures = 0
+        self._attempts: dict[str, list[tuple[int | None, dict[str, Any]]]] = {}
+        self._failures: list[int | None] = []
         self._dropped = 0
 
     @property
@@ -112,26 +113,29 @@ class CfnResponder(LocalServer):
                 raise TimeoutError(f"{got} of {count} responses arrived within {timeout}s")
             return list(self._received[key])
 
-    def set_failures(self, n: int) -> None:
-        """Drop the connection of the next `n` PUTs without answering."""
+    def attempts(self, url: str) -> list[tuple[int | None, dict[str, Any]]]:
+        """Every PUT to ``url``: the status it was answered with (None: dropped), its body."""
         with self._lock:
-            self._failures = n
+            return list(self._attempts.get(urlsplit(url).path, []))
+
+    def set_failures(self, n: int) -> None:
+        """Drop the connection of the next ``n`` PUTs without answering."""
+        self.answer_next([None] * n)
+
+    def answer_next(self, statuses: list[int | None]) -> None:
+        """Answer the next PUTs with these statuses (None: drop the connection) instead of
+        200; a PUT answered other than 2xx is not a response received."""
+        with self._lock:
+            self._failures = list(statuses)
 
     def reset(self) -> None:
         with self._lock:
             self._received.clear()
-            self._failures = 0
+            self._attempts.clear()
+            self._failures = []
             self._dropped = 0
 
-    def _take_failure(self) -> bool:
-        with self._lock:
-            if self._failures <= 0:
-                return False
-            self._failures -= 1
-            self._dropped += 1
-            return True
-
-    def _record(self, path: str, raw: bytes) -> None:
+    def _answer(self, path: str, raw: bytes) -> int | None:
         try:
             parsed: Any = json.loads(raw)
         except ValueError:
@@ -139,5 +143,11 @@ class CfnResponder(LocalServer):
         # Kept even when not a JSON object, so a test sees that something odd arrived.
         body = parsed if isinstance(parsed, dict) else {"_raw": raw.decode("utf-8", "replace")}
         with self._lock:
-            self._received.setdefault(path, []).append(body)
-            self._lock.notify_all()
+            status = self._failures.pop(0) if self._failures else 200
+            self._attempts.setdefault(path, []).append((status, body))
+            if status is None:
+                self._dropped += 1
+            elif 200 <= status < 300:
+                self._received.setdefault(path, []).append(body)
+                self._lock.notify_all()
+            return status
