@@ -5,11 +5,12 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from aws_cdk import CustomResource, RemovalPolicy, Token
-from constructs import Construct
+from aws_cdk import CustomResource, RemovalPolicy, Stack, Token
+from constructs import Construct, IConstruct
 
 from phone_number_settings_cdk.provider import PhoneNumberSettingsProvider
 from phone_number_settings_core import rules
+from phone_number_settings_core.duplicates import NumberKey, declared_twice_message
 from phone_number_settings_core.model import RESPONSE_ATTRIBUTES, ResponseAttribute
 from phone_number_settings_core.rules import RESOURCE_TYPE, Namespace, ProductType
 
@@ -70,8 +71,12 @@ class PhoneNumberSettings(Construct):
             raise ValueError(
                 f"{path}: removal_policy SNAPSHOT is not supported by custom resources"
             )
+        declared = _DeclaredNumbers.of(scope)
+        key = _number_key(properties, Stack.of(scope))
+        declared.check(key, path)
 
         super().__init__(scope, construct_id)
+        declared.add(key, path)
         self.provider = provider or PhoneNumberSettingsProvider.of(self)
         self._resource = CustomResource(
             self,
@@ -112,6 +117,46 @@ def _attribute_property(attribute: ResponseAttribute) -> property:
 
 for _attribute in RESPONSE_ATTRIBUTES:
     setattr(PhoneNumberSettings, f"attr_{_attribute.field}", _attribute_property(_attribute))
+
+
+class _DeclaredNumbers(Construct):
+    """Every number declared in one app, so that no number is declared twice in it."""
+
+    ID = "PhoneNumberSettingsDeclaredNumbers"
+
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+        self._owners: dict[NumberKey, str] = {}
+
+    @classmethod
+    def of(cls, scope: IConstruct) -> _DeclaredNumbers:
+        root = scope.node.root
+        found = root.node.try_find_child(cls.ID)
+        if isinstance(found, cls):
+            return found
+        return cls(root, cls.ID)  # type: ignore[arg-type]  # the root is a Construct
+
+    def check(self, key: NumberKey | None, path: str) -> None:
+        """ValueError when ``key`` is declared already (across the stacks of the app)."""
+        if key is not None and key in self._owners:
+            raise ValueError(declared_twice_message(key, (self._owners[key], path)))
+
+    def add(self, key: NumberKey | None, path: str) -> None:
+        if key is not None:
+            self._owners[key] = path
+
+
+def _number_key(properties: dict[str, object], stack: Stack) -> NumberKey | None:
+    """The number's identity, or None while its id or namespace is a token."""
+    number, namespace = properties[rules.PHONE_NUMBER_ID], properties.get(rules.NAMESPACE)
+    if not isinstance(number, str) or Token.is_unresolved(number):
+        return None
+    if isinstance(namespace, str) and Token.is_unresolved(namespace):
+        return None
+    chosen = Namespace(namespace) if isinstance(namespace, str) else rules.DEFAULT_NAMESPACE
+    region = properties.get(rules.REGION) or rules.fixed_region(chosen) or stack.region
+    shown = "the stack's Region" if Token.is_unresolved(region) else str(region)
+    return NumberKey(number, chosen, shown)
 
 
 def _resource_properties(

@@ -19,6 +19,7 @@ from phone_number_settings_cli.templates import (
     is_intrinsic,
     shown_expression,
 )
+from phone_number_settings_core.duplicates import NumberKey, declared_twice, declared_twice_message
 from phone_number_settings_core.errors import (
     BlockedChangeError,
     InvalidPropertyError,
@@ -201,7 +202,9 @@ def plan_all(
     """
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
-    prepared = [prepare(d, default_region=default_region(d)) for d in declarations]
+    prepared = _without_duplicates(
+        [prepare(d, default_region=default_region(d)) for d in declarations]
+    )
     pending = [
         (index, item) for index, item in enumerate(prepared) if isinstance(item, PendingRead)
     ]
@@ -220,6 +223,37 @@ def plan_all(
             for (index, _), result in zip(pending, results, strict=True):
                 plans[index] = result
     return tuple(plan for plan in plans if isinstance(plan, ResourcePlan))
+
+
+def _without_duplicates(
+    prepared: list[ResourcePlan | PendingRead],
+) -> list[ResourcePlan | PendingRead]:
+    """Numbers declared twice are INVALID, each naming all its declarations: not read."""
+    pending = {
+        index: (
+            NumberKey(item.desired.phone_number_id, item.desired.namespace, item.desired.region),
+            item,
+        )
+        for index, item in enumerate(prepared)
+        if isinstance(item, PendingRead)
+    }
+    twice = declared_twice(
+        (key, f"{item.declaration.stack}/{item.declaration.logical_id}")
+        for key, item in pending.values()
+    )
+    result = list(prepared)
+    for index, (key, item) in pending.items():
+        if key in twice:
+            result[index] = ResourcePlan(
+                item.declaration,
+                Status.INVALID,
+                key.phone_number_id,
+                str(key.namespace),
+                key.region,
+                details=_rows_of(item, None),
+                reason=declared_twice_message(key, twice[key]),
+            )
+    return result
 
 
 def exit_code(plans: Iterable[ResourcePlan]) -> int:

@@ -765,6 +765,31 @@ def closed_port() -> int:
         return int(probe.getsockname()[1])  # closed again when the block ends
 
 
+class TestDeclaredTwice:
+    def test_a_number_declared_twice_is_invalid_in_both_places_and_not_read(
+        self, chime: ChimeBackend, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        chime.seed_number(NUMBER)
+        result = plan_template(
+            capsys,
+            tmp_path,
+            ("Support", {"PhoneNumberId": NUMBER, "Name": "a"}),
+            ("Other", {"PhoneNumberId": "+12065550199", "Name": "b"}),
+            ("Again", {"PhoneNumberId": NUMBER, "CallingName": "Acme", "Region": "us-west-2"}),
+        )
+        assert result.code == 1
+        statuses = {r["logical_id"]: (r["status"], r["reason"]) for r in result.json()["resources"]}
+        reason = (
+            f"PhoneNumberId {NUMBER} (chime-sdk-voice, us-west-2) is declared by 2 resources: "
+            "Telephony/Support, Telephony/Again; each deploy would undo the other's settings. "
+            "Declare each number once"
+        )
+        assert statuses["Support"] == ("invalid", reason)
+        assert statuses["Again"] == ("invalid", reason)
+        assert statuses["Other"][0] == "not_found"
+        assert [c.phone_number_id for c in chime.calls()] == ["+12065550199"]
+
+
 class TestNetworkEdge:
     """The plan meets a network that fails: quick, plain errors that name the endpoint."""
 

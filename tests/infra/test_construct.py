@@ -411,3 +411,46 @@ def test_explicit_provider_sets_service_timeout(fresh_stack: Stack) -> None:
     template = Template.from_stack(fresh_stack)
     template.has_resource_properties(RESOURCE_TYPE, {"ServiceTimeout": "660"})
     template.has_resource_properties(FUNCTION_TYPE, {"Timeout": 600})
+
+
+def test_a_number_declared_twice_in_a_stack_is_an_error_naming_both(fresh_stack: Stack) -> None:
+    PhoneNumberSettings(fresh_stack, "Support", phone_number_id="+12065550100", name="a")
+    with pytest.raises(ValueError, match="is declared by 2 resources") as raised:
+        PhoneNumberSettings(fresh_stack, "Again", phone_number_id="+12065550100", name="b")
+    assert str(raised.value).startswith(
+        "PhoneNumberId +12065550100 (chime-sdk-voice, the stack's Region) is declared by 2 "
+        "resources: Fresh/Support, Fresh/Again;"
+    )
+    assert fresh_stack.node.try_find_child("Again") is None
+
+
+def test_a_number_declared_in_two_stacks_of_one_app_is_an_error() -> None:
+    from aws_cdk import App, Environment
+
+    app = App()
+    west = Environment(account="123456789012", region="us-west-2")
+    first = Stack(app, "First", env=west)
+    second = Stack(app, "Second", env=west)
+    PhoneNumberSettings(first, "Line", phone_number_id="+12065550100", calling_name="Acme")
+    with pytest.raises(ValueError, match=r"us-west-2\) is declared by 2 resources: First/Line, "):
+        PhoneNumberSettings(second, "Line", phone_number_id="+12065550100", calling_name="Acme")
+
+
+def test_the_same_id_elsewhere_is_another_number() -> None:
+    from aws_cdk import App, Environment
+
+    app = App()
+    west = Stack(app, "West", env=Environment(account="123456789012", region="us-west-2"))
+    east = Stack(app, "East", env=Environment(account="123456789012", region="us-east-1"))
+    PhoneNumberSettings(west, "Voice", phone_number_id="+12065550100", name="a")
+    PhoneNumberSettings(east, "Voice", phone_number_id="+12065550100", name="a")  # region
+    PhoneNumberSettings(
+        west,
+        "Legacy",
+        phone_number_id="+12065550100",
+        calling_name="Acme",
+        namespace=Namespace.CHIME,
+    )  # the legacy API's inventory
+    parameter = CfnParameter(west, "Number", type="String").value_as_string
+    PhoneNumberSettings(west, "FromParameter", phone_number_id=parameter, name="a")
+    PhoneNumberSettings(west, "FromParameterToo", phone_number_id=parameter, name="a")
