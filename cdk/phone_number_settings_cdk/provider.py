@@ -73,6 +73,8 @@ class PhoneNumberSettingsProvider(Construct):
         self.log_retention: logs.RetentionDays = (
             log_retention if log_retention is not None else DEFAULT_LOG_RETENTION
         )
+        # The construct whose first use made this provider with the defaults, if one did.
+        self._defaults_chosen_for: str | None = None
 
         self.log_group = logs.LogGroup(
             self,
@@ -151,13 +153,16 @@ class PhoneNumberSettingsProvider(Construct):
         stack = Stack.of(scope)
         existing = stack.node.try_find_child(cls.SINGLETON_ID)
         if existing is None:
-            return cls(
+            created = cls(
                 stack,
                 cls.SINGLETON_ID,
                 timeout=timeout,
                 memory_size=memory_size,
                 log_retention=log_retention,
             )
+            if (timeout, memory_size, log_retention) == (None, None, None) and scope is not stack:
+                created._defaults_chosen_for = scope.node.path
+            return created
         if not isinstance(existing, cls):
             raise TypeError(
                 f"{existing.node.path} is not a PhoneNumberSettingsProvider; the construct id "
@@ -167,6 +172,14 @@ class PhoneNumberSettingsProvider(Construct):
             timeout=timeout, memory_size=memory_size, log_retention=log_retention
         )
         if conflicts:
+            if existing._defaults_chosen_for is not None:
+                # The usual cause: options given after the first number took the defaults.
+                raise ValueError(
+                    f"{existing.node.path} already exists with the default options "
+                    f"({'; '.join(conflicts)}): {existing._defaults_chosen_for} created it. "
+                    "Call PhoneNumberSettingsProvider.of(stack, ...) with your options before "
+                    "the first PhoneNumberSettings of the stack"
+                )
             raise ValueError(
                 f"{existing.node.path} already exists with other options ({'; '.join(conflicts)}); "
                 "pass the same options, none, or create a second provider with "
