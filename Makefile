@@ -13,7 +13,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export CDK_DISABLE_VERSION_CHECK := 1
 export CDK_DISABLE_CLI_TELEMETRY := true
 
-.PHONY: setup synth test test-fast lint unit functional infra e2e demo bench clean
+.PHONY: setup synth test test-fast lint unit functional infra e2e demo bench dist clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -61,6 +61,14 @@ demo: setup
 
 bench: setup
 	$(PY) -m bench.load
+
+# The wheel and the sdist in dist/, checked by twine (metadata, README rendering). Built
+# without isolation: the venv has the pinned setuptools, so nothing is downloaded.
+dist: $(VENV)/.installed
+	rm -rf dist build
+	$(PY) -m build --no-isolation --outdir dist .
+	$(VENV)/bin/twine check --strict dist/*
+	@ls dist
 
 clean:
 	rm -rf $(VENV) node_modules cdk.out .mypy_cache .pytest_cache .ruff_cache dist build

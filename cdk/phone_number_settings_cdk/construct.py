@@ -11,6 +11,7 @@ from constructs import Construct, IConstruct
 from phone_number_settings_cdk.provider import PhoneNumberSettingsProvider
 from phone_number_settings_core import rules
 from phone_number_settings_core.duplicates import NumberKey, declared_twice_message
+from phone_number_settings_core.errors import InvalidPropertyError
 from phone_number_settings_core.model import RESPONSE_ATTRIBUTES, ResponseAttribute
 from phone_number_settings_core.rules import RESOURCE_TYPE, Namespace, ProductType
 
@@ -40,7 +41,7 @@ class PhoneNumberSettings(Construct):
         """Create the resource.
 
         :param phone_number_id: the number's ID, its E.164 form such as ``+12065550100``.
-        :param calling_name: outbound calling name (2 to 15 letters, digits, spaces);
+        :param calling_name: outbound calling name (2 to 15 letters A-Z, digits, spaces);
             ``""`` clears it. Updates take up to 72 hours.
         :param product_type: ``ProductType``; BusinessCalling only with ``Namespace.CHIME``.
         :param name: the number's name; ``Namespace.CHIME_SDK_VOICE`` only; ``""`` clears.
@@ -65,8 +66,10 @@ class PhoneNumberSettings(Construct):
         # Checked before joining the tree, so a rejected resource leaves no half-built node.
         try:
             rules.check_properties(properties, is_unresolved=Token.is_unresolved)
-        except ValueError as error:
-            raise ValueError(f"{path}: {error}") from error
+        except InvalidPropertyError as error:
+            # In the caller's words (keyword and property), and raised from None: one
+            # traceback, ending at the caller's line, without the rules module's internals.
+            raise ValueError(f"{path}: {_in_python_terms(error)}") from None
         if removal_policy == RemovalPolicy.SNAPSHOT:
             raise ValueError(
                 f"{path}: removal_policy SNAPSHOT is not supported by custom resources"
@@ -170,14 +173,27 @@ def _resource_properties(
 ) -> dict[str, object]:
     """The resource's PascalCase properties: only those given, enums as plain strings."""
     given: dict[str, object | None] = {
-        rules.PHONE_NUMBER_ID: phone_number_id,
-        rules.CALLING_NAME: calling_name,
-        rules.PRODUCT_TYPE: product_type,
-        rules.NAME: name,
-        rules.NAMESPACE: namespace,
-        rules.REGION: region,
+        "phone_number_id": phone_number_id,
+        "calling_name": calling_name,
+        "product_type": product_type,
+        "name": name,
+        "namespace": namespace,
+        "region": region,
     }
-    return {key: _plain(value) for key, value in given.items() if value is not None}
+    return {
+        key: _plain(value)
+        for key, keyword in rules.CONSTRUCT_KEYWORDS.items()
+        if (value := given[keyword]) is not None
+    }
+
+
+def _in_python_terms(error: InvalidPropertyError) -> str:
+    """``calling_name (CallingName): too long: ...``: the keyword first, then the property."""
+    named = ", ".join(
+        f"{rules.CONSTRUCT_KEYWORDS[key]} ({key})" if key in rules.CONSTRUCT_KEYWORDS else key
+        for key in error.property_name.split(", ")
+    )
+    return f"{named}: {error.rule}"
 
 
 def _plain(value: object) -> object:

@@ -83,6 +83,8 @@ class PhoneNumberSettingsProvider(Construct):
         )
         self.application_log_level = application_log_level or DEFAULT_APPLICATION_LOG_LEVEL
         self.system_log_level = system_log_level or DEFAULT_SYSTEM_LOG_LEVEL
+        # The construct whose first use made this provider with the defaults, if one did.
+        self._defaults_chosen_for: str | None = None
 
         self.log_group = logs.LogGroup(
             self,
@@ -173,7 +175,10 @@ class PhoneNumberSettingsProvider(Construct):
         stack = Stack.of(scope)
         existing = stack.node.try_find_child(cls.SINGLETON_ID)
         if existing is None:
-            return cls(stack, cls.SINGLETON_ID, **options)
+            created = cls(stack, cls.SINGLETON_ID, **options)
+            if all(value is None for value in options.values()) and scope is not stack:
+                created._defaults_chosen_for = scope.node.path
+            return created
         if not isinstance(existing, cls):
             raise TypeError(
                 f"{existing.node.path} is not a PhoneNumberSettingsProvider; the construct id "
@@ -185,6 +190,14 @@ class PhoneNumberSettingsProvider(Construct):
             if value is not None and _shown(value) != _shown(getattr(existing, name))
         ]
         if conflicts:
+            if existing._defaults_chosen_for is not None:
+                # The usual cause: options given after the first number took the defaults.
+                raise ValueError(
+                    f"{existing.node.path} already exists with the default options "
+                    f"({'; '.join(conflicts)}): {existing._defaults_chosen_for} created it. "
+                    "Call PhoneNumberSettingsProvider.of(stack, ...) with your options before "
+                    "the first PhoneNumberSettings of the stack"
+                )
             raise ValueError(
                 f"{existing.node.path} already exists with other options ({'; '.join(conflicts)}); "
                 "pass the same options, none, or create a second provider with "

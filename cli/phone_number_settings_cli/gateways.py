@@ -1,6 +1,7 @@
 """Read-only access to Chime through the Lambda's ChimeClients and ChimeGateway.
 
-Only ``get`` is exposed, so the plan cannot call UpdatePhoneNumber. Credentials, region
+Only ``get`` and ``list_phone_numbers`` are exposed, so neither plan nor adopt can call
+UpdatePhoneNumber. Credentials, region
 and endpoints (``AWS_ENDPOINT_URL_CHIME*``) come from the standard AWS configuration.
 """
 
@@ -14,7 +15,6 @@ from typing import Final
 import boto3
 import botocore.exceptions
 
-from phone_number_settings_cli.plan import NumberReader
 from phone_number_settings_core.errors import ChimeApiError
 from phone_number_settings_core.model import LivePhoneNumber
 from phone_number_settings_core.rules import Namespace
@@ -49,14 +49,22 @@ class WaitNotices:
         self._notice(f"{words}; retrying (the plan waits up to its --timeout)")
 
 
+ADOPT_BUDGET: Final = "within adopt's time budget (--timeout)"
+
+
 class ReadOnlyGateway:
-    """GetPhoneNumber, with the handler's throttling retries; nothing else."""
+    """GetPhoneNumber and ListPhoneNumbers, with the handler's throttling retries; no write."""
 
     def __init__(self, gateway: ChimeGateway) -> None:
         self._gateway = gateway
 
     def get(self, phone_number_id: str, deadline: Deadline) -> LivePhoneNumber:
         return self._gateway.get(phone_number_id, deadline)
+
+    def list_phone_numbers(
+        self, deadline: Deadline, *, product_type: str | None = None
+    ) -> tuple[LivePhoneNumber, ...]:
+        return self._gateway.list_phone_numbers(deadline, product_type=product_type)
 
 
 class ReadOnlyGateways:
@@ -72,14 +80,16 @@ class ReadOnlyGateways:
         *,
         timing: Timing | None = None,
         notice: Callable[[str], None] = lambda line: None,
+        budget: str = PLAN_BUDGET,
     ) -> None:
         self._clients = clients or ChimeClients()
         self._timing = timing or Timing()
         self._waits = WaitNotices(notice, self._timing.clock)
+        self._budget = budget
         self._lock = threading.Lock()
         self._gateways: dict[tuple[Namespace, str], ReadOnlyGateway] = {}
 
-    def __call__(self, namespace: Namespace, region: str) -> NumberReader:
+    def __call__(self, namespace: Namespace, region: str) -> ReadOnlyGateway:
         with self._lock:
             key = (namespace, region)
             if key not in self._gateways:
@@ -96,7 +106,7 @@ class ReadOnlyGateways:
                         client,
                         namespace=namespace,
                         region=region,
-                        budget=PLAN_BUDGET,
+                        budget=self._budget,
                         limits=PLAN_LIMITS,
                         timing=self._timing,
                         on_retry=self._waits,

@@ -3,6 +3,9 @@
 Exit codes, like ``terraform plan -detailed-exitcode``: 0 nothing to change, 2 changes
 (or drift, or values known only at deploy), 1 an error or a resource a deploy would fail on.
 Read-only: the only Chime call is GetPhoneNumber.
+
+``phone-number-settings adopt`` writes declarations matching the numbers already live
+(ListPhoneNumbers only): exit 0 written, 1 an error.
 """
 
 from __future__ import annotations
@@ -14,7 +17,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Final, NoReturn, TextIO
 
-from phone_number_settings_cli.gateways import ReadOnlyGateways, configured_region
+from phone_number_settings_cli import __version__
+from phone_number_settings_cli.adopt import ListerFactory, NumbersNotListedError, adopt
+from phone_number_settings_cli.adopt_writers import WRITERS
+from phone_number_settings_cli.gateways import ADOPT_BUDGET, ReadOnlyGateways, configured_region
 from phone_number_settings_cli.plan import ReaderFactory, exit_code, plan_all
 from phone_number_settings_cli.render import render_json, render_table
 from phone_number_settings_cli.templates import (
@@ -22,6 +28,15 @@ from phone_number_settings_cli.templates import (
     TemplateError,
     read_assembly,
     read_template,
+)
+from phone_number_settings_core.errors import InvalidPropertyError, PhoneNumberSettingsError
+from phone_number_settings_core.rules import (
+    DEFAULT_NAMESPACE,
+    Namespace,
+    check_phone_number_id,
+    check_product_type,
+    check_region,
+    fixed_region,
 )
 from phone_number_settings_lambda.retry import Deadline
 
@@ -70,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="phone-number-settings",
         description="Tools for Custom::PhoneNumberSettings resources.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     plan = commands.add_parser(
         "plan",
@@ -99,7 +115,57 @@ def build_parser() -> argparse.ArgumentParser:
         help="time budget of the whole plan, retries included "
         f"(default {DEFAULT_TIMEOUT_SECONDS:g})",
     )
+    _add_adopt_parser(commands)
     return parser
+
+
+def _add_adopt_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    adopt_parser = commands.add_parser(
+        "adopt",
+        help="write declarations that match the numbers already live (read-only)",
+        description="List the numbers of one namespace and Region (ListPhoneNumbers only) and "
+        "write PhoneNumberSettings declarations that match what is live, so that a deploy "
+        "changes nothing. Exit 0: written; 1: error.",
+    )
+    adopt_parser.add_argument(
+        "--namespace",
+        type=Namespace,
+        choices=list(Namespace),
+        default=DEFAULT_NAMESPACE,
+        help=f"the API that manages the numbers (default {DEFAULT_NAMESPACE})",
+    )
+    adopt_parser.add_argument(
+        "--region",
+        help="Region of the numbers; required for chime-sdk-voice (chime is us-east-1 only)",
+    )
+    adopt_parser.add_argument(
+        "--product-type", metavar="TYPE", help="only numbers of this product type"
+    )
+    adopt_parser.add_argument(
+        "--number",
+        action="append",
+        default=[],
+        metavar="E164",
+        dest="numbers",
+        help="only this number (repeat for more); an error if it is not listed",
+    )
+    adopt_parser.add_argument(
+        "--format",
+        choices=list(WRITERS),
+        default="python",
+        help="python: CDK code for the construct; yaml or json: a CloudFormation template "
+        "using the shared provider's export (default python)",
+    )
+    adopt_parser.add_argument(
+        "--output", type=Path, metavar="FILE", help="write here (never over an existing file)"
+    )
+    adopt_parser.add_argument(
+        "--timeout",
+        type=_positive_seconds,
+        default=DEFAULT_TIMEOUT_SECONDS,
+        metavar="SECONDS",
+        help=f"time budget, retries included (default {DEFAULT_TIMEOUT_SECONDS:g})",
+    )
 
 
 def run(
@@ -110,6 +176,7 @@ def run(
     stdout: TextIO,
     stderr: TextIO,
     clock: Callable[[], float] = time.monotonic,
+    listers: Callable[[], ListerFactory] = lambda: ReadOnlyGateways(budget=ADOPT_BUDGET),
 ) -> int:
     """The command with its collaborators handed in; returns the exit code."""
     try:
@@ -117,8 +184,10 @@ def run(
     except _UsageError as error:
         print(error, file=stderr)
         return EXIT_ERROR
-    except SystemExit as done:  # --help
+    except SystemExit as done:  # --help, --version
         return done.code if isinstance(done.code, int) else EXIT_ERROR
+    if args.command == "adopt":
+        return _run_adopt(args, listers=listers(), stdout=stdout, stderr=stderr, clock=clock)
     try:
         declarations = read_assembly(args.app) if args.app else read_template(args.template)
     except TemplateError as error:
@@ -154,6 +223,75 @@ def main(argv: Sequence[str] | None = None) -> int:
         stdout=sys.stdout,
         stderr=sys.stderr,
     )
+
+
+def _run_adopt(
+    args: argparse.Namespace,
+    *,
+    listers: ListerFactory,
+    stdout: TextIO,
+    stderr: TextIO,
+    clock: Callable[[], float],
+) -> int:
+    namespace: Namespace = args.namespace
+    # The rules module's own checks, so an option is held to the property's rule.
+    checks: list[tuple[str, str, Callable[[str], object]]] = [
+        ("--number", number, check_phone_number_id) for number in args.numbers
+    ]
+    if args.region is not None:
+        checks.append(("--region", args.region, lambda text: check_region(text, namespace)))
+    if args.product_type is not None:
+        checks.append(
+            ("--product-type", args.product_type, lambda t: check_product_type(t, namespace))
+        )
+    for option, value, check in checks:
+        try:
+            check(value)
+        except InvalidPropertyError as error:
+            print(f"error: {option} {value}: {error.rule}", file=stderr)
+            return EXIT_ERROR
+    region = fixed_region(namespace) or args.region
+    if not region:
+        print(f"error: --region is required for namespace {namespace}", file=stderr)
+        return EXIT_ERROR
+    if args.output is not None and args.output.exists():
+        print(f"error: {args.output} exists; adopt never overwrites a file", file=stderr)
+        return EXIT_ERROR
+    try:
+        adoption = adopt(
+            listers,
+            namespace=namespace,
+            region=region,
+            deadline=Deadline.after(args.timeout, clock),
+            product_type=args.product_type,
+            numbers=args.numbers,
+        )
+    except (NumbersNotListedError, PhoneNumberSettingsError) as error:
+        print(f"error: {error}", file=stderr)
+        return EXIT_ERROR
+    if not adoption.numbers:
+        print(f"error: ListPhoneNumbers found no numbers in {namespace} ({region})", file=stderr)
+        return EXIT_ERROR
+    text = WRITERS[args.format](adoption)
+    if args.output is None:
+        stdout.write(text)
+        stdout.flush()
+    else:
+        try:
+            with args.output.open("x", encoding="utf-8") as file:
+                file.write(text)
+        except OSError as error:
+            print(f"error: cannot write {args.output}: {error.strerror or error}", file=stderr)
+            return EXIT_ERROR
+    listed, declared = len(adoption.numbers), len(adoption.declared)
+    print(
+        f"adopt: {listed} number{'s' if listed != 1 else ''} listed in {namespace} ({region}), "
+        f"{declared} declared"
+        + (f", {listed - declared} not (see the comments)" if declared < listed else "")
+        + (f"; written to {args.output}" if args.output is not None else ""),
+        file=stderr,
+    )
+    return 0
 
 
 def _once(compute: Callable[[], str]) -> Callable[[], str]:

@@ -8,6 +8,7 @@ Values that are not known yet (unresolved CDK tokens) are skipped through ``is_u
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -42,6 +43,16 @@ NAMESPACE: Final = "Namespace"
 REGION: Final = "Region"
 
 RESOURCE_PROPERTIES: Final = (PHONE_NUMBER_ID, CALLING_NAME, PRODUCT_TYPE, NAME, NAMESPACE, REGION)
+# The CDK construct's keyword argument for each property, in the same order: errors at
+# synth name both, and ``adopt`` writes Python code with them.
+CONSTRUCT_KEYWORDS: Final[Mapping[str, str]] = {
+    PHONE_NUMBER_ID: "phone_number_id",
+    CALLING_NAME: "calling_name",
+    PRODUCT_TYPE: "product_type",
+    NAME: "name",
+    NAMESPACE: "namespace",
+    REGION: "region",
+}
 # Read by CloudFormation itself; allowed in ResourceProperties, ignored by the handler.
 CLOUDFORMATION_PROPERTIES: Final = ("ServiceToken", "ServiceTimeout")
 
@@ -86,6 +97,8 @@ NAMESPACES_WITH_NAME: Final = frozenset({Namespace.CHIME_SDK_VOICE})
 PHONE_NUMBER_ID_PATTERN: Final = r"^\+[1-9][0-9]{1,14}$"
 CALLING_NAME_PATTERN: Final = r"^$|^[a-zA-Z0-9 ]{2,15}$"
 NAME_PATTERN: Final = r"^$|^[a-zA-Z0-9\,\.\_\-]+(\s+[a-zA-Z0-9\,\.\_\-]+)*$"
+CALLING_NAME_MIN_LENGTH: Final = 2
+CALLING_NAME_MAX_LENGTH: Final = 15
 NAME_MAX_LENGTH: Final = 256
 REGION_PATTERN: Final = r"^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$"
 
@@ -95,6 +108,12 @@ _PHONE_NUMBER_ID_RE: Final = re.compile(PHONE_NUMBER_ID_PATTERN, re.ASCII)
 _CALLING_NAME_RE: Final = re.compile(CALLING_NAME_PATTERN, re.ASCII)
 _NAME_RE: Final = re.compile(NAME_PATTERN, re.ASCII)
 _REGION_RE: Final = re.compile(REGION_PATTERN, re.ASCII)
+
+# The same rules as the patterns, as sets: they name the first character a value breaks on.
+_LETTERS_AND_DIGITS: Final = frozenset(string.ascii_letters + string.digits)
+_CALLING_NAME_CHARACTERS: Final = _LETTERS_AND_DIGITS | {" "}
+_NAME_WORD_CHARACTERS: Final = _LETTERS_AND_DIGITS | set(",._-")
+_NAME_SEPARATORS: Final = frozenset(string.whitespace)  # Java's and ASCII "\s"
 
 _UNKNOWN_KEY_SHOWN_CHARS: Final = 40
 
@@ -122,10 +141,20 @@ def check_phone_number_id(value: object) -> str:
 def check_calling_name(value: object) -> str:
     text = _require_string(CALLING_NAME, value)
     if not _CALLING_NAME_RE.fullmatch(text):
+        # Say which rule broke (length, characters or both), never the value itself.
+        broken = []
+        if len(text) > CALLING_NAME_MAX_LENGTH:
+            broken.append(f"too long: {len(text)} characters, at most {CALLING_NAME_MAX_LENGTH}")
+        elif len(text) < CALLING_NAME_MIN_LENGTH:
+            broken.append(
+                f"too short: {len(text)} character, at least {CALLING_NAME_MIN_LENGTH} "
+                '(or "" to clear it)'
+            )
+        position = _first_outside(text, _CALLING_NAME_CHARACTERS)
+        if position is not None:
+            broken.append(f"character {position} is not a letter A-Z, a digit or a space")
         raise InvalidPropertyError(
-            CALLING_NAME,
-            'must be "" (clear) or 2 to 15 letters, digits or spaces '
-            f"(pattern {CALLING_NAME_PATTERN})",
+            CALLING_NAME, "; ".join(broken or ["invalid"]) + f" (pattern {CALLING_NAME_PATTERN})"
         )
     return text
 
@@ -133,13 +162,17 @@ def check_calling_name(value: object) -> str:
 def check_name(value: object) -> str:
     text = _require_string(NAME, value)
     if len(text) > NAME_MAX_LENGTH:
-        raise InvalidPropertyError(NAME, f"must be at most {NAME_MAX_LENGTH} characters")
-    if not _NAME_RE.fullmatch(text):
         raise InvalidPropertyError(
-            NAME,
-            'must be "" (clear) or words of letters, digits and , . _ - separated by spaces '
-            f"(pattern {NAME_PATTERN})",
+            NAME, f"too long: {len(text)} characters, at most {NAME_MAX_LENGTH}"
         )
+    if not _NAME_RE.fullmatch(text):
+        # Say which rule broke, never the value itself.
+        position = _first_outside(text, _NAME_WORD_CHARACTERS | _NAME_SEPARATORS)
+        if position is not None:
+            broken = f"character {position} is not a letter A-Z, a digit, a space or , . _ -"
+        else:  # only the placement of spaces is left to break the pattern
+            broken = "must not begin or end with a space"
+        raise InvalidPropertyError(NAME, f"{broken} (pattern {NAME_PATTERN})")
     return text
 
 
@@ -238,6 +271,11 @@ def _require_string(key: str, value: object) -> str:
     if not isinstance(value, str):
         raise InvalidPropertyError(key, f"must be a string, not {type(value).__name__}")
     return value
+
+
+def _first_outside(text: str, allowed: frozenset[str]) -> int | None:
+    """The 1-based position of the first character of ``text`` not in ``allowed``."""
+    return next((i for i, char in enumerate(text, start=1) if char not in allowed), None)
 
 
 def _listed(values: tuple[StrEnum, ...] | type[StrEnum]) -> str:

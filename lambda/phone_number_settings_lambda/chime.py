@@ -1,4 +1,4 @@
-"""Talk to Chime: GetPhoneNumber and UpdatePhoneNumber with our own retries.
+"""Talk to Chime: GetPhoneNumber, UpdatePhoneNumber, ListPhoneNumbers with our own retries.
 
 botocore's own retries are switched off (its ``standard`` mode does not retry Chime's
 ThrottledClientException), so every transient failure is retried here, within the
@@ -9,6 +9,8 @@ line per call; never a CallingName or Name value.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import logging
 import queue
 import threading
@@ -62,6 +64,9 @@ LAMBDA_LIMITS: Final = AttemptLimits(seconds=10.0)
 LAMBDA_BUDGET: Final = "to answer before the Lambda timeout. Retry the deployment later"
 GET_PHONE_NUMBER: Final = "GetPhoneNumber"
 UPDATE_PHONE_NUMBER: Final = "UpdatePhoneNumber"
+LIST_PHONE_NUMBERS: Final = "ListPhoneNumbers"
+# When a model gives MaxResults no maximum: a page size every namespace accepts.
+LIST_PAGE_SIZE_FALLBACK: Final = 99
 _SERVER_MESSAGE_CHARS: Final = 120
 
 # What a person would call botocore's errors that are not Chime's answers.
@@ -215,6 +220,59 @@ class ChimeGateway:
             deadline,
         )
         return self._live(UPDATE_PHONE_NUMBER, phone_number_id, detail, response)
+
+    def list_phone_numbers(
+        self, deadline: Deadline, *, product_type: str | None = None
+    ) -> tuple[LivePhoneNumber, ...]:
+        """Every number ListPhoneNumbers reports, optionally of one product type.
+
+        botocore has no paginator for ListPhoneNumbers in either namespace, so NextToken is
+        followed here; each page is one call with the same retries and log line as the rest.
+        """
+        filters: dict[str, Any] = {"MaxResults": self._list_page_size()}
+        if product_type is not None:
+            filters["ProductType"] = product_type
+        numbers: list[LivePhoneNumber] = []
+        tokens_seen: set[str] = set()
+        next_token: str | None = None
+        for page in itertools.count(1):
+            arguments = filters if next_token is None else {**filters, "NextToken": next_token}
+            try:
+                response: Mapping[str, Any] = self._call(
+                    LIST_PHONE_NUMBERS,
+                    f"page {page}",
+                    None,
+                    functools.partial(self._client.list_phone_numbers, **arguments),
+                    deadline,
+                )
+            except PhoneNumberNotFoundError:
+                raise ChimeApiError(
+                    LIST_PHONE_NUMBERS,
+                    "NotFoundException",
+                    f"{LIST_PHONE_NUMBERS} on page {page} failed: NotFoundException (HTTP 404)",
+                ) from None
+            for item in response.get("PhoneNumbers") or ():
+                reported_id = item.get("PhoneNumberId") or item.get("E164PhoneNumber") or ""
+                numbers.append(LivePhoneNumber.from_api(item, phone_number_id=reported_id))
+            next_token = response.get("NextToken") or None
+            if next_token is None:
+                break
+            if next_token in tokens_seen:  # a service bug would otherwise loop forever
+                raise ChimeApiError(
+                    LIST_PHONE_NUMBERS,
+                    "RepeatedNextToken",
+                    f"{LIST_PHONE_NUMBERS} on page {page} returned a NextToken it had "
+                    "returned before; stopped",
+                )
+            tokens_seen.add(next_token)
+        return tuple(numbers)
+
+    def _list_page_size(self) -> int:
+        """The largest MaxResults the namespace's API model allows (100 voice, 99 legacy)."""
+        operation = self._client.meta.service_model.operation_model(LIST_PHONE_NUMBERS)
+        assert operation.input_shape is not None
+        metadata = operation.input_shape.members["MaxResults"].metadata
+        return int(metadata.get("max", LIST_PAGE_SIZE_FALLBACK))
 
     def _live(
         self, operation: str, phone_number_id: str, detail: str | None, response: Mapping[str, Any]

@@ -96,7 +96,19 @@ class TestRefusedBeforeAnyCall:
     @pytest.mark.parametrize(
         ("properties", "reason"),
         [
-            ({"PhoneNumberId": NUMBER, "CallingName": "A"}, "CallingName: must be"),
+            (
+                {"PhoneNumberId": NUMBER, "CallingName": "A"},
+                "CallingName: too short: 1 character, at least 2",
+            ),
+            (
+                {"PhoneNumberId": NUMBER, "CallingName": "Acme Support Line"},
+                "CallingName: too long: 17 characters, at most 15 "
+                "(pattern ^$|^[a-zA-Z0-9 ]{2,15}$)",
+            ),
+            (
+                {"PhoneNumberId": NUMBER, "CallingName": "Acme-Support!"},
+                "CallingName: character 5 is not a letter A-Z, a digit or a space (pattern",
+            ),
             (
                 {"PhoneNumberId": NUMBER, "CallingNmae": "Acme"},
                 "CallingNmae: unknown property; valid properties are PhoneNumberId",

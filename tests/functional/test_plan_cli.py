@@ -256,7 +256,10 @@ class TestPlan:
     @pytest.mark.parametrize(
         ("properties", "words"),
         [
-            ({"PhoneNumberId": NUMBER, "CallingName": "Acme!"}, "CallingName: must be"),
+            (
+                {"PhoneNumberId": NUMBER, "CallingName": "Acme!"},
+                "CallingName: character 5 is not a letter A-Z",
+            ),
             ({"PhoneNumberId": "2065550100", "Name": "desk"}, "PhoneNumberId: must be an E.164"),
             ({"PhoneNumberId": NUMBER}, "at least one of these must be given"),
             ({"PhoneNumberId": NUMBER, "Name": "x", "Colour": "red"}, "Colour: unknown property"),

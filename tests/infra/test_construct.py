@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import traceback
 from typing import Any
 
 import pytest
@@ -20,7 +21,6 @@ from phone_number_settings_cdk import (
 )
 from phone_number_settings_cdk.provider import LAMBDA_RUNTIME
 from phone_number_settings_core import rules
-from phone_number_settings_core.errors import InvalidPropertyError
 from phone_number_settings_core.model import RESPONSE_ATTRIBUTES
 from phone_number_settings_lambda import LAMBDA_HANDLER
 from tests.infra.conftest import REPO_ROOT, VENV_BIN, SharedApp, run
@@ -232,57 +232,60 @@ INVALID_PROPS: list[tuple[str, dict[str, Any], str]] = [
     (
         "phone number not E.164",
         {"phone_number_id": "2065550100", "calling_name": "Acme"},
-        r"PhoneNumberId: must be an E\.164 number",
+        r"phone_number_id \(PhoneNumberId\): must be an E\.164 number",
     ),
     (
         "calling name too long",
         {"phone_number_id": "+12065550100", "calling_name": "A" * 16},
-        r"CallingName: must be \"\" \(clear\) or 2 to 15 letters",
+        r"calling_name \(CallingName\): too long: 16 characters, at most 15 \(pattern",
     ),
     (
         "calling name with punctuation",
-        {"phone_number_id": "+12065550100", "calling_name": "Acme, Inc."},
-        r"CallingName: must be",
+        {"phone_number_id": "+12065550100", "calling_name": "Acme-Support!"},
+        r"calling_name \(CallingName\): character 5 is not a letter A-Z, a digit or a space "
+        r"\(pattern",
     ),
     (
         "name with a trailing space",
         {"phone_number_id": "+12065550100", "name": "Support "},
-        r"Name: must be \"\" \(clear\) or words",
+        r"name \(Name\): must not begin or end with a space",
     ),
     (
         "name too long",
         {"phone_number_id": "+12065550100", "name": "a" * 257},
-        r"Name: must be at most 256 characters",
+        r"name \(Name\): too long: 257 characters, at most 256",
     ),
     (
         "BusinessCalling in the voice namespace (the default)",
         {"phone_number_id": "+12065550100", "product_type": ProductType.BUSINESS_CALLING},
-        r"ProductType: BusinessCalling is not offered by Namespace chime-sdk-voice",
+        r"product_type \(ProductType\): BusinessCalling is not offered by Namespace "
+        r"chime-sdk-voice",
     ),
     (
         "unknown product type",
         {"phone_number_id": "+12065550100", "product_type": "Softphone"},
-        r"ProductType: must be one of",
+        r"product_type \(ProductType\): must be one of",
     ),
     (
         "Name in the legacy namespace",
         {"phone_number_id": "+12065550100", "name": "Lobby", "namespace": Namespace.CHIME},
-        r"Name: only Namespace chime-sdk-voice supports Name",
+        r"name \(Name\): only Namespace chime-sdk-voice supports Name",
     ),
     (
         "unknown namespace",
         {"phone_number_id": "+12065550100", "calling_name": "Acme", "namespace": "voice"},
-        r"Namespace: must be one of chime-sdk-voice, chime",
+        r"namespace \(Namespace\): must be one of chime-sdk-voice, chime",
     ),
     (
         "nothing to manage",
         {"phone_number_id": "+12065550100"},
-        r"ProductType, Name, CallingName: at least one of these must be given",
+        r"product_type \(ProductType\), name \(Name\), calling_name \(CallingName\): "
+        r"at least one of these must be given",
     ),
     (
         "malformed region",
         {"phone_number_id": "+12065550100", "calling_name": "Acme", "region": "Oregon"},
-        r"Region: must be an AWS Region name",
+        r"region \(Region\): must be an AWS Region name",
     ),
     (
         "legacy namespace outside us-east-1",
@@ -292,7 +295,7 @@ INVALID_PROPS: list[tuple[str, dict[str, Any], str]] = [
             "namespace": "chime",
             "region": "us-west-2",
         },
-        r"Region: Namespace chime \(the legacy API\) is served only from us-east-1",
+        r"region \(Region\): Namespace chime \(the legacy API\) is served only from us-east-1",
     ),
 ]
 
@@ -306,10 +309,36 @@ def test_invalid_properties_are_rejected_at_synth(
 ) -> None:
     with pytest.raises(ValueError, match=rf"^Fresh/Line: {message}") as caught:
         PhoneNumberSettings(fresh_stack, "Line", **props)
-    assert isinstance(caught.value.__cause__, InvalidPropertyError)
+    # One traceback: no chained internal exception behind the user's error.
+    assert caught.value.__cause__ is None
+    assert caught.value.__suppress_context__
     # Rejected before joining the tree: no resource and no provider left behind.
     assert fresh_stack.node.try_find_child("Line") is None
     assert fresh_stack.node.try_find_child(PhoneNumberSettingsProvider.SINGLETON_ID) is None
+
+
+def test_a_synth_error_is_one_traceback_ending_at_the_callers_line(fresh_stack: Stack) -> None:
+    # GIVEN the user's call
+    def users_app() -> None:
+        PhoneNumberSettings(
+            fresh_stack, "Line", phone_number_id="+12065550100", calling_name="Acme-Support!"
+        )
+
+    # WHEN it raises
+    with pytest.raises(ValueError, match=r"^Fresh/Line: calling_name") as caught:
+        users_app()
+    printed = "".join(traceback.format_exception(caught.value))
+
+    # THEN Python prints one traceback, through the user's line, and the message in their words
+    assert printed.count("Traceback (most recent call last)") == 1
+    assert "direct cause" not in printed
+    assert "During handling" not in printed
+    assert ", in users_app\n" in printed
+    assert printed.rstrip().endswith(
+        "ValueError: Fresh/Line: calling_name (CallingName): character 5 is not a letter A-Z, "
+        "a digit or a space (pattern ^$|^[a-zA-Z0-9 ]{2,15}$)"
+    )
+    assert "Acme-Support!" not in printed.splitlines()[-1]
 
 
 def test_snapshot_removal_policy_is_rejected(fresh_stack: Stack) -> None:
@@ -376,6 +405,20 @@ def test_provider_rejects_timeouts_the_handler_or_lambda_cannot_work_with(
     ):
         PhoneNumberSettingsProvider.of(fresh_stack, timeout=Duration.seconds(seconds))
     assert fresh_stack.node.try_find_child(PhoneNumberSettingsProvider.SINGLETON_ID) is None
+
+
+def test_provider_options_after_the_first_number_say_they_come_too_late(
+    fresh_stack: Stack,
+) -> None:
+    PhoneNumberSettings(fresh_stack, "Line", phone_number_id="+12065550100", calling_name="Acme")
+    with pytest.raises(ValueError, match="with the default options") as caught:
+        PhoneNumberSettingsProvider.of(fresh_stack, timeout=Duration.minutes(10))
+    assert str(caught.value) == (
+        "Fresh/ChimePhoneNumberSettingsProvider already exists with the default options "
+        "(timeout 600 s, existing 300 s): Fresh/Line created it. Call "
+        "PhoneNumberSettingsProvider.of(stack, ...) with your options before the first "
+        "PhoneNumberSettings of the stack"
+    )
 
 
 def test_provider_takes_lambdas_log_levels(fresh_stack: Stack) -> None:

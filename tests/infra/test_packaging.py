@@ -1,10 +1,12 @@
-"""The built wheel alone: construct, rules and handler inside, asset found without the repo."""
+"""The built wheel and sdist: LICENSE and CHANGELOG inside, twine-clean; the wheel alone
+installs, tells its version, and synthesises the example app outside the repo."""
 
 from __future__ import annotations
 
 import shutil
 import sys
-import textwrap
+import tarfile
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -28,37 +30,38 @@ PACKAGES = {
     "cli": "phone_number_settings_cli",
 }
 
-APP_SCRIPT = textwrap.dedent(
-    """
-    import sys
-    from aws_cdk import App, Stack
-    import phone_number_settings_cdk
-    from phone_number_settings_cdk import PhoneNumberSettings
-
-    app = App(outdir=sys.argv[1])
-    stack = Stack(app, "Packaged")
-    PhoneNumberSettings(stack, "Line", phone_number_id="+12065550100", calling_name="Acme")
-    app.synth()
-    print(phone_number_settings_cdk.__file__)
-    """
+EXAMPLE_STACK = "PhoneNumberSettingsExample"
+# Where the wheel puts the changelog (pyproject's data-files) and the license (PEP 639).
+WHEEL_CHANGELOG = (
+    "phone_number_settings-{version}.data/data/share/doc/phone-number-settings/CHANGELOG.md"
 )
+WHEEL_LICENSE = "phone_number_settings-{version}.dist-info/licenses/LICENSE"
 
 
 def test_wheel_installs_and_synthesises_outside_the_repo(tmp_path: Path) -> None:
+    version = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]["version"]
     # Built from a copy: building in place would leave build/ and egg-info in the work tree.
     source = tmp_path / "source"
     shutil.copytree(REPO_ROOT, source, ignore=NOT_SOURCES)
     dist = tmp_path / "dist"
     # --no-isolation: the venv already has the pinned setuptools; no download needed.
     built = run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist)],
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(dist)],
         cwd=source,
     )
     assert built.returncode == 0, built.stdout + built.stderr
     (wheel,) = dist.glob("*.whl")
+    (sdist,) = dist.glob("*.tar.gz")
+
+    # twine, as `make dist` runs it: metadata complete, README renders on the index.
+    checked = run([str(VENV_BIN / "twine"), "check", "--strict", str(wheel), str(sdist)], cwd=dist)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert checked.stdout.count("PASSED") == 2, checked.stdout
 
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
+        license_text = archive.read(WHEEL_LICENSE.format(version=version)).decode()
+        changelog = archive.read(WHEEL_CHANGELOG.format(version=version)).decode()
     modules = {
         f"{package}/{path.name}"
         for layer, package in PACKAGES.items()
@@ -72,9 +75,18 @@ def test_wheel_installs_and_synthesises_outside_the_repo(tmp_path: Path) -> None
         "phone_number_settings_core/rules.py",
         "phone_number_settings_lambda/handler.py",
         "phone_number_settings_cli/main.py",
+        "phone_number_settings_cli/adopt.py",
         *(f"{package}/py.typed" for package in PACKAGES.values()),
     } | modules <= names
     assert not [name for name in names if name.startswith(("phone_number_settings_fakes", "tests"))]
+    assert license_text == (REPO_ROOT / "LICENSE").read_text()
+    assert changelog == (REPO_ROOT / "CHANGELOG.md").read_text()
+    with tarfile.open(sdist) as archive:
+        root = f"phone_number_settings-{version}"
+        for name in ("LICENSE", "CHANGELOG.md"):
+            member = archive.extractfile(f"{root}/{name}")
+            assert member is not None
+            assert member.read() == (REPO_ROOT / name).read_bytes()
 
     # A fresh virtualenv, the wheel and what its metadata asks for, resolved from the
     # package index. uv, not pip: the same resolution from the same index, in seconds.
@@ -91,18 +103,29 @@ def test_wheel_installs_and_synthesises_outside_the_repo(tmp_path: Path) -> None
         timeout=900,
     )  # fmt: skip
     assert installed.returncode == 0, installed.stdout + installed.stderr
+    assert (venv / "share" / "doc" / "phone-number-settings" / "CHANGELOG.md").is_file()
 
+    # No PYTHONPATH and a cwd outside the repo: only the installed wheel can be imported.
     outside = tmp_path / "elsewhere"
     outside.mkdir()
-    (outside / "app.py").write_text(APP_SCRIPT)
-    outdir = tmp_path / "cdk.out"
-    # No PYTHONPATH and a cwd outside the repo: only the installed wheel can be imported.
     env = subprocess_env()
     env.pop("PYTHONPATH", None)
-    synth = run([str(venv_python), "app.py", str(outdir)], cwd=outside, env=env)
-    assert synth.returncode == 0, synth.stderr
-    assert synth.stdout.strip().startswith(str(venv))
+    shown = run([str(venv / "bin" / "phone-number-settings"), "--version"], cwd=outside, env=env)
+    assert (shown.returncode, shown.stdout) == (0, f"phone-number-settings {version}\n")
+    found = run(
+        [str(venv_python), "-c", "import importlib.util as u; "
+         "print(u.find_spec('phone_number_settings_cdk').origin)"],
+        cwd=outside,
+        env=env,
+    )  # fmt: skip
+    assert found.stdout.strip().startswith(str(venv)), found.stdout + found.stderr
 
+    # The example app, as a user's own app.py: one synth, with the installed wheel only.
+    shutil.copy(REPO_ROOT / "cdk" / "app.py", outside / "app.py")
+    outdir = tmp_path / "cdk.out"
+    synth = run([str(venv_python), "app.py"], cwd=outside, env={**env, "CDK_OUTDIR": str(outdir)})
+    assert synth.returncode == 0, synth.stderr
+    assert (outdir / f"{EXAMPLE_STACK}.template.json").is_file()
     (asset_dir,) = outdir.glob("asset.*")
     assert (asset_dir / "phone_number_settings_core" / "rules.py").is_file()
     assert (asset_dir / "phone_number_settings_lambda" / "handler.py").is_file()

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import functools
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
+
+import botocore.session
+from botocore.model import StringShape
 
 LEGACY = "chime"
 VOICE = "chime-sdk-voice"
@@ -18,6 +24,7 @@ NAMESPACES = (LEGACY, VOICE)
 GET_PHONE_NUMBER = "GetPhoneNumber"
 UPDATE_PHONE_NUMBER = "UpdatePhoneNumber"
 BATCH_UPDATE_PHONE_NUMBER = "BatchUpdatePhoneNumber"
+LIST_PHONE_NUMBERS = "ListPhoneNumbers"
 
 ACCOUNT_ID = "123456789012"
 ARN_REGION = "us-east-1"
@@ -110,6 +117,8 @@ class CallRecord:
     status: int
     error_code: str | None
     at: float
+    # The query string (ListPhoneNumbers' filters and paging), one value per parameter.
+    query: Mapping[str, str] = field(default_factory=dict)
 
     def as_tuple(self) -> tuple[str, str | None, dict[str, Any]]:
         """The (operation, id, body) triple tests compare call sequences with."""
@@ -141,6 +150,8 @@ class _Number:
     status: str
     created: datetime
     updated: datetime
+    # ListPhoneNumbers' filter-name/filter-value match these (e.g. VoiceConnectorId: abc).
+    associations: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -189,6 +200,50 @@ def _bad_request(message: str) -> ChimeError:
     return ChimeError(400, "BadRequestException", message)
 
 
+@dataclass(frozen=True)
+class ListModel:
+    """ListPhoneNumbers' query parameters in one namespace, read from botocore's API model."""
+
+    parameters: tuple[str, ...]  # the wire names: status, product-type, ...
+    enums: dict[str, tuple[str, ...]]  # parameters whose model shape is an enum
+    min_results: int
+    max_results: int
+
+
+@functools.cache
+def list_phone_numbers_model(namespace: str) -> ListModel:
+    service = botocore.session.get_session().get_service_model(namespace)
+    shape = service.operation_model(LIST_PHONE_NUMBERS).input_shape
+    assert shape is not None
+    members = shape.members
+    max_results = members["MaxResults"].metadata
+    return ListModel(
+        parameters=tuple(member.serialization["name"] for member in members.values()),
+        enums={
+            member.serialization["name"]: tuple(member.enum)
+            for member in members.values()
+            if isinstance(member, StringShape) and member.enum
+        },
+        min_results=int(max_results["min"]),
+        max_results=int(max_results["max"]),
+    )
+
+
+# NextToken: opaque to clients; here the (base64) ID of the last number of the page.
+def _token_after(e164: str) -> str:
+    return base64.urlsafe_b64encode(e164.encode()).decode()
+
+
+def _token_position(token: str) -> str:
+    try:
+        position = base64.urlsafe_b64decode(token.encode()).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        position = ""
+    if not position.startswith("+"):
+        raise _bad_request("Invalid next-token")
+    return position
+
+
 class ChimeBackend:
     """The phone-number inventory shared by both namespaces, with the service's rules.
 
@@ -220,6 +275,7 @@ class ChimeBackend:
         calling_name_status: str | None = None,
         name: str | None = None,
         status: str = "Unassigned",
+        associations: Mapping[str, str] | None = None,
     ) -> None:
         """Add (or replace) a number; CallingNameStatus defaults from `calling_name`."""
         if calling_name_status is None:
@@ -238,6 +294,7 @@ class ChimeBackend:
                 status=status,
                 created=now,
                 updated=now,
+                associations=dict(associations or {}),
             )
 
     def set_calling_name_delay(self, seconds: float | None) -> None:
@@ -344,11 +401,13 @@ class ChimeBackend:
         region: str | None,
         *,
         malformed_body: bool = False,
+        query: Mapping[str, str] | None = None,
     ) -> Reply:
         """Run one request end to end and log it, whatever the outcome."""
+        query = dict(query or {})
         with self._lock:
             reply = self._dispatch_locked(
-                operation, namespace, phone_number_id, body, malformed_body
+                operation, namespace, phone_number_id, body, malformed_body, query=query
             )
             self._state.calls.append(
                 CallRecord(
@@ -360,6 +419,7 @@ class ChimeBackend:
                     status=reply.status,
                     error_code=reply.error_code,
                     at=self._clock(),
+                    query=query,
                 )
             )
             return reply
@@ -371,6 +431,8 @@ class ChimeBackend:
         phone_number_id: str | None,
         body: dict[str, Any],
         malformed_body: bool,
+        *,
+        query: dict[str, str],
     ) -> Reply:
         # Order mirrors a real request's path: network, front door throttle, service.
         if self._consume(self._state.drops, operation) is not None:
@@ -384,7 +446,7 @@ class ChimeBackend:
                 raise ChimeError(fault.status, fault.code, "Injected fault")
             if malformed_body:
                 raise _bad_request("The request body is not a JSON object")
-            result = self._run(operation, namespace, phone_number_id, body)
+            result = self._run(operation, namespace, phone_number_id, body, query)
             if self._consume(self._state.empty_replies, operation, body) is not None:
                 result = {}  # the API model makes PhoneNumber optional
         except ChimeError as error:
@@ -396,10 +458,17 @@ class ChimeBackend:
         return Reply(status=200, body=result)
 
     def _run(
-        self, operation: str, namespace: str, phone_number_id: str | None, body: dict[str, Any]
+        self,
+        operation: str,
+        namespace: str,
+        phone_number_id: str | None,
+        body: dict[str, Any],
+        query: dict[str, str],
     ) -> dict[str, Any]:
         if namespace not in NAMESPACES:
             raise ChimeError(404, "NotFoundException", f"Unknown namespace {namespace}")
+        if operation == LIST_PHONE_NUMBERS:
+            return self._list(namespace, query)
         if operation == GET_PHONE_NUMBER and phone_number_id is not None:
             return self._get(namespace, phone_number_id)
         if operation == UPDATE_PHONE_NUMBER and phone_number_id is not None:
@@ -432,6 +501,57 @@ class ChimeBackend:
     ) -> dict[str, Any]:
         with self._lock:
             return self._batch_update(namespace, list(items))
+
+    def list_phone_numbers(
+        self, namespace: str, query: Mapping[str, str] | None = None
+    ) -> dict[str, Any]:
+        """ListPhoneNumbers with the wire's query parameters (``product-type``, ...)."""
+        with self._lock:
+            return self._list(namespace, dict(query or {}))
+
+    def _list(self, namespace: str, query: dict[str, str]) -> dict[str, Any]:
+        """Filters and paging as the API model has them; numbers in ID order."""
+        model = list_phone_numbers_model(namespace)
+        unknown = sorted(set(query) - set(model.parameters))
+        if unknown:
+            raise _bad_request(f"Unknown query parameter(s): {', '.join(unknown)}")
+        for parameter, allowed in model.enums.items():
+            if parameter in query and query[parameter] not in allowed:
+                raise _bad_request(
+                    f"Invalid {parameter} {query[parameter]}; valid values: {', '.join(allowed)}"
+                )
+        if ("filter-name" in query) != ("filter-value" in query):
+            raise _bad_request("filter-name and filter-value must be given together")
+        page_size = model.max_results
+        if "max-results" in query:
+            text = query["max-results"]
+            if not text.isdigit() or not model.min_results <= int(text) <= model.max_results:
+                raise _bad_request(
+                    f"max-results must be from {model.min_results} to {model.max_results}"
+                )
+            page_size = int(text)
+        after = _token_position(query["next-token"]) if "next-token" in query else None
+
+        def wanted(number: _Number) -> bool:
+            return (
+                query.get("product-type", number.product_type) == number.product_type
+                and query.get("status", number.status) == number.status
+                and (
+                    "filter-name" not in query
+                    or number.associations.get(query["filter-name"]) == query["filter-value"]
+                )
+            )
+
+        matching = [
+            number
+            for e164, number in sorted(self._state.numbers.items())
+            if (after is None or e164 > after) and wanted(number)
+        ]
+        page = matching[:page_size]
+        result: dict[str, Any] = {"PhoneNumbers": [self._view(n, namespace) for n in page]}
+        if len(matching) > page_size:
+            result["NextToken"] = _token_after(page[-1].e164)
+        return result
 
     def _get(self, namespace: str, phone_number_id: str) -> dict[str, Any]:
         return {"PhoneNumber": self._view(self._find(phone_number_id), namespace)}
@@ -601,7 +721,10 @@ class ChimeBackend:
                 "OutboundMMS": True,
                 "OutboundSMS": True,
             },
-            "Associations": [],
+            "Associations": [
+                {"Name": name, "Value": value, "AssociatedTimestamp": _iso(number.created)}
+                for name, value in sorted(number.associations.items())
+            ],
             "CallingName": number.calling_name,
             "CallingNameStatus": number.calling_name_status,
             "CreatedTimestamp": _iso(number.created),

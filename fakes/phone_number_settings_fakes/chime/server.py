@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from phone_number_settings_fakes.chime.backend import (
     BATCH_UPDATE_PHONE_NUMBER,
     GET_PHONE_NUMBER,
+    LIST_PHONE_NUMBERS,
     NAMESPACES,
     UPDATE_PHONE_NUMBER,
     ChimeBackend,
@@ -48,6 +49,8 @@ def route(method: str, target: str) -> tuple[str, str, str | None]:
                 return GET_PHONE_NUMBER, namespace, phone_number_id
             if method == "POST":
                 return UPDATE_PHONE_NUMBER, namespace, phone_number_id
+        if len(segments) == 1 and method == "GET":
+            return LIST_PHONE_NUMBERS, namespace, None
         if (
             len(segments) == 1
             and method == "POST"
@@ -88,6 +91,12 @@ class _Handler(QuietHandler):
             body if isinstance(body, dict) else {},
             sigv4_region(self.headers.get("Authorization")),
             malformed_body=not isinstance(body, dict),
+            query={
+                name: values[-1]
+                for name, values in parse_qs(
+                    urlsplit(self.path).query, keep_blank_values=True
+                ).items()
+            },
         )
         self._send(reply)
 
