@@ -1,13 +1,21 @@
-"""``make bench``: N resources created at once against a rate-limited fake Chime.
+"""``make bench``: many resources created at once against a strict rate limit, as a grid.
 
-Everything runs through the e2e runner: the real synthesised asset (cdk CLI) in one
-boto3-only Lambda process per resource, and a baseline handler (bench/baseline_handler.py)
-run the same way, side by side against the same fake. Figures are printed as a table and
-written as JSON to bench/results/ (not committed). Not a test: nothing here asserts.
+For each row of the grid (token bucket burst 1 and 5; 30 resources at 5 requests/s, 60 at
+1 request/s, 10 at 5 requests/s) three handlers run the same Create events side by side,
+in separate runs against a fresh fake Chime service each:
 
-The machine has 2 cores, so all N processes are started and their cold imports finish
-first; then every process gets its Create event at the same moment (a line on its stdin).
-The wall time measured is the contention for Chime, not N imports sharing 2 cores.
+- ``ours``: the synthesised asset's handler with its adaptive retry policy;
+- ``full jitter``: the same handler with plain capped full jitter (0.5 s base, 5 s cap),
+  what it did before the policy;
+- ``boto3``: a usual crhelper handler with boto3's default (legacy) retries and no diff.
+
+Each run's fleet is one worker process (``bench/worker.py``) that sees only the asset and
+Lambda's runtime packages and holds one simulated execution environment per resource.
+While a run lasts, a neighbour reads one number at a fifth of the rate without retrying,
+as another application of the account would. Figures per run: wall time over the lower
+bound (accepted calls / rate: a 429 takes no token), 429 answers per successful call, the
+neighbour's 429 share, and FAILED resources. The two slow 1 request/s rows run in
+parallel with the others. Not a test: nothing here asserts.
 """
 
 from __future__ import annotations
@@ -15,17 +23,21 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
-import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Final
+
+import boto3
+from botocore.config import Config
 
 from phone_number_settings_fakes.chime import ChimeBackend, FakeChimeServer
 from phone_number_settings_fakes.cloudformation import CfnResponder
@@ -35,345 +47,275 @@ from phone_number_settings_fakes.cloudformation.assembly import (
     CustomResourceSpec,
     FunctionSpec,
     synth_example_app,
-    zipped_size,
 )
-from phone_number_settings_fakes.cloudformation.driver import CloudFormationDriver, check_response
+from phone_number_settings_fakes.cloudformation.driver import CloudFormationDriver
 from phone_number_settings_fakes.lambda_service.runner import (
     Endpoints,
-    ExecutionEnvironment,
     LambdaEnvironment,
+    base_python,
 )
+from phone_number_settings_lambda import RESOURCES_VARIABLE
 
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
-BASELINE_SOURCE = Path(__file__).resolve().parent / "baseline_handler.py"
-TARGET_WALL_RATIO = 1.3
-CALLS_PER_RESOURCE_MINIMUM = 3  # GetPhoneNumber + ProductType + CallingName
+BENCH_DIR: Final = Path(__file__).resolve().parent
+RESULTS_DIR: Final = BENCH_DIR / "results"
+HANDLERS: Final = ("ours", "full jitter", "boto3")
+NEIGHBOUR_NUMBER: Final = "+12065559999"
+NEIGHBOUR_SHARE: Final = 0.2  # of the rate
+
+
+@dataclass(frozen=True)
+class Row:
+    burst: int
+    resources: int
+    rate: float
+
+    @property
+    def label(self) -> str:
+        return f"burst {self.burst}, {self.resources} at {self.rate:g} req/s"
+
+
+GRID: Final = (
+    Row(1, 30, 5.0),
+    Row(1, 60, 1.0),
+    Row(1, 10, 5.0),
+    Row(5, 30, 5.0),
+    Row(5, 60, 1.0),
+    Row(5, 10, 5.0),
+)
+# Upper limits (wall / bound, 429 per success, neighbour's 429 share) for our handler.
+TARGETS: Final = {
+    Row(1, 30, 5.0): (1.45, 4.5, None),
+    Row(1, 60, 1.0): (1.40, 8.0, None),
+    Row(5, 30, 5.0): (1.15, 2.5, 0.45),
+}
 
 
 @dataclass
-class LoadResult:
+class RunResult:
+    row: str
     handler: str
     resources: int
-    rate_per_second: float
     failed: int
-    failed_reasons: list[str]
     wall_seconds: float
-    chime_calls: int
-    accepted_calls: int
-    throttled_calls: int
-    minimum_calls: int
-    lower_bound_seconds: float
-    wall_over_lower_bound: float
+    accepted: int
+    throttled: int
+    wall_over_bound: float
     throttled_per_success: float
-    calls_over_minimum: float
-    cold_start_under_contention_median_ms: float
-    cold_start_under_contention_max_ms: float
-    peak_memory_kib: int
+    neighbour_calls: int
+    neighbour_throttled_share: float
 
 
-@dataclass
-class LatencyResult:
-    samples: int
-    cold_create_median_ms: float
-    cold_create_max_ms: float
-    init_median_ms: float
-    warm_update_median_ms: float
-    delete_median_ms: float
-    peak_memory_kib: int
+@dataclass(frozen=True)
+class Fleet:
+    """What every run needs: the asset, Lambda's runtime packages, the worker's code."""
+
+    function: FunctionSpec
+    spec: CustomResourceSpec
+    runtime: LambdaEnvironment
+    code_dir: Path
+    responder: CfnResponder
+
+    def environment(self, server: FakeChimeServer, resources: int) -> dict[str, str]:
+        runtime = LambdaEnvironment(
+            self.runtime.runtime_dir,
+            self.runtime.workdir,
+            Endpoints(
+                server.endpoint_url("chime"),
+                server.endpoint_url("chime-sdk-voice"),
+                self.responder.ca_path,
+            ),
+        )
+        env = runtime.function_env(self.function, "Bench", "127.0.0.1:9")
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(self.function.asset_dir), str(self.runtime.runtime_dir), str(self.code_dir)]
+        )
+        env[RESOURCES_VARIABLE] = str(resources)
+        return env
 
 
 def number(index: int) -> str:
     return f"+1206555{1000 + index:04d}"
 
 
-def resource_spec(function: FunctionSpec, index: int) -> CustomResourceSpec:
-    return CustomResourceSpec(
-        logical_id=f"Line{index:03d}",
-        function_logical_id=function.logical_id,
-        properties={
-            "ServiceTimeout": "360",
-            "PhoneNumberId": number(index),
-            "ProductType": "SipMediaApplicationDialIn",
-            "CallingName": f"Line {index}",
-        },
-        deletion_policy="Delete",
-        update_replace_policy="Delete",
-    )
-
-
-def run_load(
-    label: str,
-    function: FunctionSpec,
-    *,
-    n: int,
-    rate: float,
-    minimum_per_resource: int,
-    runtime: LambdaEnvironment,
-    driver: CloudFormationDriver,
-    chime: ChimeBackend,
-) -> LoadResult:
-    chime.reset()
-    for index in range(n):
-        chime.seed_number(number(index), product_type="VoiceConnector")
-    print(f"[{label}] starting {n} Lambda processes, waiting for their cold imports ...")
-    processes = [runtime.start(function, f"{label}-{i}") for i in range(n)]
-    for process in processes:
-        process.wait_ready()
-    cold = [(p.ready_at or 0) - p.launched_at for p in processes]
-    events = [
-        driver.event("Create", spec, spec.properties)
-        for spec in (resource_spec(function, i) for i in range(n))
-    ]
-    chime.set_rate_limit(rate, burst=max(1, int(rate)))
-    print(f"[{label}] released: {n} Create events at once, Chime limited to {rate:g} req/s")
-    started = time.monotonic()
-    for process, event in zip(processes, events, strict=True):
-        process.send(event)
-    for process in processes:
-        process.result()
-    wall = time.monotonic() - started
-    chime.set_rate_limit(None)
-    for process in processes:
-        process.close()
-
-    failed_reasons = []
-    for event in events:
-        (response,) = driver.responder.wait_for(event["ResponseURL"], timeout=10)
-        check_response(event, response)
-        if response["Status"] != "SUCCESS":
-            failed_reasons.append(str(response.get("Reason", "")))
-    calls = chime.calls()
-    throttled = sum(1 for c in calls if c.status == 429)
-    accepted = len(calls) - throttled
-    successes = sum(1 for c in calls if 200 <= c.status < 300)
-    minimum = minimum_per_resource * n
-    lower_bound = accepted / rate
-    return LoadResult(
-        handler=label,
-        resources=n,
-        rate_per_second=rate,
-        failed=len(failed_reasons),
-        failed_reasons=sorted(set(failed_reasons))[:5],
-        wall_seconds=round(wall, 2),
-        chime_calls=len(calls),
-        accepted_calls=accepted,
-        throttled_calls=throttled,
-        minimum_calls=minimum,
-        lower_bound_seconds=round(lower_bound, 2),
-        wall_over_lower_bound=round(wall / lower_bound, 3),
-        throttled_per_success=round(throttled / max(successes, 1), 2),
-        calls_over_minimum=round(len(calls) / minimum, 2),
-        cold_start_under_contention_median_ms=round(statistics.median(cold) * 1000),
-        cold_start_under_contention_max_ms=round(max(cold) * 1000),
-        peak_memory_kib=max(p.peak_memory_kib for p in processes),
-    )
-
-
-def run_latency(
-    function: FunctionSpec,
-    *,
-    samples: int,
-    runtime: LambdaEnvironment,
-    driver: CloudFormationDriver,
-    chime: ChimeBackend,
-) -> LatencyResult:
-    """Unthrottled: cold Create (process start to response sent), warm Update, Delete."""
-    chime.reset()
-    cold, init, warm, delete = [], [], [], []
-    peak = 0
-    for index in range(samples):
-        chime.seed_number(number(index), product_type="VoiceConnector")
-        spec = resource_spec(function, index)
-        process: ExecutionEnvironment = runtime.start(function, f"latency-{index}")
-        created = process.invoke(driver.event("Create", spec, spec.properties))
-        cold.append(time.monotonic() - process.launched_at)
-        init.append((process.init_ms or 0) / 1000)
-        assert created.ok
-        changed = {**spec.properties, "CallingName": f"Renamed {index}"}
-        started = time.monotonic()
-        process.invoke(
+def run(fleet: Fleet, row: Row, handler: str) -> RunResult:
+    """One handler's fleet against a fresh fake Chime limited as ``row`` says."""
+    with FakeChimeServer(ChimeBackend()) as server:
+        chime = server.backend
+        for index in range(row.resources):
+            chime.seed_number(number(index), product_type="VoiceConnector")
+        chime.seed_number(NEIGHBOUR_NUMBER)
+        driver = CloudFormationDriver(fleet.runtime, fleet.responder, stack_name="Bench")
+        events = [
             driver.event(
-                "Update",
-                spec,
-                changed,
-                physical_id=number(index),
-                old_properties=spec.properties,
+                "Create",
+                fleet.spec,
+                {
+                    "PhoneNumberId": number(index),
+                    "ProductType": "SipMediaApplicationDialIn",
+                    "CallingName": f"Line {index}",
+                },
             )
+            for index in range(row.resources)
+        ]
+        worker = subprocess.Popen(
+            [base_python(), "-S", "-B", str(fleet.code_dir / "worker.py")],
+            env=fleet.environment(server, row.resources),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
         )
-        warm.append(time.monotonic() - started)
+        assert worker.stdin is not None
+        assert worker.stdout is not None
+        order = {
+            "handler": handler.replace(" ", "-"),
+            "events": events,
+            "timeout_seconds": fleet.function.timeout_seconds,
+        }
+        worker.stdin.write(json.dumps(order) + "\n")
+        worker.stdin.flush()
+        if json.loads(worker.stdout.readline()).get("ready") is not True:
+            raise RuntimeError(f"{row.label} {handler}: the worker did not start")
+        chime.set_rate_limit(row.rate, burst=row.burst)
+        neighbour = Neighbour(server, row.rate * NEIGHBOUR_SHARE)
+        neighbour.start()
         started = time.monotonic()
-        process.invoke(driver.event("Delete", spec, changed, physical_id=number(index)))
-        delete.append(time.monotonic() - started)
-        peak = max(peak, process.peak_memory_kib)
-        process.close()
-
-    def ms(values: list[float]) -> float:
-        return round(statistics.median(values) * 1000, 1)
-
-    return LatencyResult(
-        samples=samples,
-        cold_create_median_ms=ms(cold),
-        cold_create_max_ms=round(max(cold) * 1000, 1),
-        init_median_ms=ms(init),
-        warm_update_median_ms=ms(warm),
-        delete_median_ms=ms(delete),
-        peak_memory_kib=peak,
+        worker.stdin.write("go\n")
+        worker.stdin.flush()
+        finished = json.loads(worker.stdout.readline())
+        wall = max(finished["seconds"]) if finished.get("seconds") else time.monotonic() - started
+        neighbour.stop()
+        worker.wait(timeout=30)
+        ours = [c for c in chime.calls() if c.phone_number_id != NEIGHBOUR_NUMBER]
+    throttled = sum(1 for c in ours if c.status == 429)
+    accepted = len(ours) - throttled
+    successes = sum(1 for c in ours if 200 <= c.status < 300)
+    failed = 0
+    for event in events:
+        responses = fleet.responder.responses(event["ResponseURL"])
+        failed += not responses or responses[0].get("Status") != "SUCCESS"
+    return RunResult(
+        row=row.label,
+        handler=handler,
+        resources=row.resources,
+        failed=failed,
+        wall_seconds=round(wall, 1),
+        accepted=accepted,
+        throttled=throttled,
+        wall_over_bound=round(wall / (accepted / row.rate), 3) if accepted else float("inf"),
+        throttled_per_success=round(throttled / max(successes, 1), 2),
+        neighbour_calls=neighbour.calls,
+        neighbour_throttled_share=round(neighbour.throttled / max(neighbour.calls, 1), 3),
     )
 
 
-def baseline_function(real: FunctionSpec, workdir: Path) -> FunctionSpec:
-    """The baseline handler packaged like the real asset: its file plus the same crhelper."""
-    asset = workdir / "baseline-asset"
-    asset.mkdir(parents=True)
-    shutil.copyfile(BASELINE_SOURCE, asset / BASELINE_SOURCE.name)
-    shutil.copytree(real.asset_dir / "crhelper", asset / "crhelper")
-    return replace(real, logical_id="Baseline", asset_dir=asset, handler="baseline_handler.handler")
+class Neighbour:
+    """Another application of the account: reads one number at a fixed rate, no retries."""
+
+    def __init__(self, server: FakeChimeServer, rate: float) -> None:
+        self._period = 1.0 / rate
+        self._client = boto3.client(
+            "chime-sdk-voice",
+            endpoint_url=server.endpoint_url("chime-sdk-voice"),
+            region_name="us-west-2",
+            aws_access_key_id="neighbour",
+            aws_secret_access_key="neighbour",
+            config=Config(retries={"total_max_attempts": 1, "mode": "standard"}),
+        )
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._read, name="neighbour", daemon=True)
+        self.calls = self.throttled = 0
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _read(self) -> None:
+        next_at = time.monotonic()
+        while not self._stop.wait(max(0.0, next_at - time.monotonic())):
+            next_at += self._period
+            try:
+                self._client.get_phone_number(PhoneNumberId=NEIGHBOUR_NUMBER)
+            except self._client.exceptions.ThrottledClientException:
+                self.throttled += 1
+            self.calls += 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__)
-    parser.add_argument("-n", type=int, default=40, help="resources created at once (40)")
-    parser.add_argument("-r", "--rate", type=float, default=5.0, help="Chime requests/s (5)")
-    parser.add_argument("--samples", type=int, default=5, help="latency samples (5)")
-    parser.add_argument("--no-baseline", action="store_true", help="skip the baseline run")
+    parser.add_argument(
+        "--handlers", nargs="+", default=list(HANDLERS), choices=HANDLERS, metavar="HANDLER"
+    )
     args = parser.parse_args(argv)
     began = time.monotonic()
-
-    with tempfile.TemporaryDirectory(prefix="pns-bench-") as tmp, FakeChimeServer(
-        ChimeBackend()
-    ) as server, CfnResponder() as responder:  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="pns-bench-") as tmp, CfnResponder() as responder:
         workdir = Path(tmp)
-        chime = server.backend
-        print("cdk synth (pinned CDK CLI) ...")
-        assembly = CloudAssembly(synth_example_app(workdir / "cdk.out").outdir)
-        template = assembly.stack(EXAMPLE_STACK)
-        real = template.function(template.custom_resources()[0].function_logical_id)
-        asset_zip_bytes = zipped_size(real.asset_dir)
-        print("creating a boto3-only Python environment ...")
-        runtime = LambdaEnvironment.create(
-            workdir / "lambda",
-            Endpoints(
-                chime=server.endpoint_url("chime"),
-                chime_sdk_voice=server.endpoint_url("chime-sdk-voice"),
-                ca_file=responder.ca_path,
-            ),
+        print("cdk synth (pinned CDK CLI) ...", flush=True)
+        template = CloudAssembly(synth_example_app(workdir / "cdk.out").outdir).stack(EXAMPLE_STACK)
+        (spec, *_) = template.custom_resources()
+        code_dir = workdir / "bench-code"
+        code_dir.mkdir()
+        for name in ("worker.py", "baseline_handler.py"):
+            shutil.copyfile(BENCH_DIR / name, code_dir / name)
+        fleet = Fleet(
+            template.function(spec.function_logical_id),
+            spec,
+            LambdaEnvironment.create(workdir / "lambda", Endpoints("", "", responder.ca_path)),
+            code_dir,
+            responder,
         )
-        driver = CloudFormationDriver(runtime, responder, stack_name="Bench")
-
-        print(f"latency: {args.samples} cold Create + warm Update + Delete, unthrottled ...")
-        latency = run_latency(
-            real, samples=args.samples, runtime=runtime, driver=driver, chime=chime
-        )
-        loads = [
-            run_load(
-                "real",
-                real,
-                n=args.n,
-                rate=args.rate,
-                minimum_per_resource=CALLS_PER_RESOURCE_MINIMUM,
-                runtime=runtime,
-                driver=driver,
-                chime=chime,
-            )
-        ]
-        if not args.no_baseline:
-            loads.append(
-                run_load(
-                    "baseline",
-                    baseline_function(real, workdir),
-                    n=args.n,
-                    rate=args.rate,
-                    minimum_per_resource=CALLS_PER_RESOURCE_MINIMUM,
-                    runtime=runtime,
-                    driver=driver,
-                    chime=chime,
-                )
-            )
-        children_maxrss_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-
-    results: dict[str, Any] = {
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"python": sys.version.split()[0], "cpus": _cpus()},
-        "load": [asdict(load) for load in loads],
-        "latency_unthrottled": asdict(latency),
-        "asset_zip_bytes": asset_zip_bytes,
-        "peak_memory_children_maxrss_kib": children_maxrss_kib,
-        "bench_seconds": round(time.monotonic() - began, 1),
-        "notes": [
-            "Processes are started and finish their cold import before the events are "
-            "released together; wall time is from release to the last answer.",
-            "lower bound = accepted (non-429) Chime calls / rate; 429s consume no token.",
-            f"minimum calls = {CALLS_PER_RESOURCE_MINIMUM} per resource (1 Get + 2 Updates) "
-            "for both handlers; the baseline makes no Get, so it can go below 1.0.",
-            "cold start under contention = process start to end of import with N processes "
-            "on this machine's cores; the unthrottled latency row is one process at a time.",
-        ],
-    }
+        runs = [(row, handler) for row in GRID for handler in args.handlers]
+        slow = [(row, handler) for row, handler in runs if row.rate < 2]
+        results: dict[tuple[Row, str], RunResult] = {}
+        with ThreadPoolExecutor(max_workers=len(slow) or 1) as pool:
+            background = {pool.submit(run, fleet, row, h): (row, h) for row, h in slow}
+            for row, handler in runs:
+                if (row, handler) not in slow:
+                    results[(row, handler)] = run(fleet, row, handler)
+                    print(f"  done: {row.label}, {handler}", flush=True)
+            for future, key in background.items():
+                results[key] = future.result()
+                print(f"  done: {key[0].label}, {key[1]}", flush=True)
+    ordered = [results[key] for key in runs]
+    print_grid(ordered, args.handlers)
+    seconds = time.monotonic() - began
+    print(f"\nbench took {seconds:.0f} s on {os.cpu_count()} CPUs")
     RESULTS_DIR.mkdir(exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    out = RESULTS_DIR / f"load-{stamp}.json"
-    out.write_text(json.dumps(results, indent=2) + "\n")
-    print_table(results)
-    print(f"\nwritten to {out.relative_to(RESULTS_DIR.parent.parent)}")
+    out = RESULTS_DIR / f"load-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
+    out.write_text(json.dumps([asdict(r) for r in ordered], indent=2) + "\n")
+    print(f"written to {out.relative_to(BENCH_DIR.parent)}")
     return 0
 
 
-def print_table(results: dict[str, Any]) -> None:
-    loads = results["load"]
-    print("\nLoad: N resources created at once; each a Lambda process, released together")
-    print("after every cold import finished (cold start reported separately below).")
-    rows: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
-        ("resources / rate (req/s)", lambda r: f"{r['resources']} / {r['rate_per_second']:g}"),
-        ("FAILED resources (target 0)", lambda r: str(r["failed"])),
-        ("wall time (s)", lambda r: f"{r['wall_seconds']:.1f}"),
-        ("lower bound accepted/R (s)", lambda r: f"{r['lower_bound_seconds']:.1f}"),
-        ("wall / lower bound (<= 1.3)", lambda r: f"{r['wall_over_lower_bound']:.2f}"),
-        ("Chime calls (accepted+429)", lambda r: f"{r['chime_calls']}"),
-        ("429 answers", lambda r: str(r["throttled_calls"])),
-        ("429 per successful call", lambda r: f"{r['throttled_per_success']:.2f}"),
-        ("calls / minimum (3 per res.)", lambda r: f"{r['calls_over_minimum']:.2f}"),
-        (
-            "cold import, contended med (ms)",
-            lambda r: str(r["cold_start_under_contention_median_ms"]),
-        ),
-        ("cold import, contended max (ms)", lambda r: str(r["cold_start_under_contention_max_ms"])),
-        ("peak memory / process (MiB)", lambda r: f"{r['peak_memory_kib'] / 1024:.1f}"),
-    ]
-    header = f"{'':<34}" + "".join(f"{r['handler']:>14}" for r in loads)
-    print(header)
-    for title, cell in rows:
-        print(f"{title:<34}" + "".join(f"{cell(r):>14}" for r in loads))
-    for load in loads:
-        if load["failed_reasons"]:
-            print(f"  {load['handler']} FAILED reasons: {load['failed_reasons']}")
-        verdict = (
-            "meets"
-            if load["failed"] == 0 and load["wall_over_lower_bound"] <= TARGET_WALL_RATIO
-            else "MISSES"
+def print_grid(results: list[RunResult], handlers: Sequence[str]) -> None:
+    print("\nrow                      handler       wall/bound  429/success  neighbour 429  FAILED")
+    for result in results:
+        row = next(r for r in GRID if r.label == result.row)
+        marks = ""
+        if result.handler == "ours" and row in TARGETS:
+            limits = TARGETS[row]
+            got = (
+                result.wall_over_bound,
+                result.throttled_per_success,
+                result.neighbour_throttled_share,
+            )
+            missed = [
+                name
+                for name, value, limit in zip(
+                    ("wall", "429", "neighbour"), got, limits, strict=True
+                )
+                if limit is not None and value > limit
+            ]
+            marks = "  targets: " + ("met" if not missed else "MISSED " + ", ".join(missed))
+        label = result.row if result.handler == handlers[0] else ""
+        print(
+            f"{label:<24} {result.handler:<12} {result.wall_over_bound:>10.2f}"
+            f" {result.throttled_per_success:>12.2f} {result.neighbour_throttled_share:>13.0%}"
+            f" {result.failed:>7}{marks}"
         )
-        print(f"  {load['handler']}: {verdict} the targets (0 FAILED, wall <= 1.3 x bound)")
-
-    latency = results["latency_unthrottled"]
-    print(f"\nReal asset, unthrottled fake, one process at a time ({latency['samples']} samples):")
-    print(f"  cold Create, process start -> response sent: median "
-          f"{latency['cold_create_median_ms']:.0f} ms, max {latency['cold_create_max_ms']:.0f} ms"
-          f" (of which import {latency['init_median_ms']:.0f} ms)")  # fmt: skip
-    print(
-        f"  warm Update (2nd event, same process): median {latency['warm_update_median_ms']:.0f} ms"
-    )
-    print(f"  Delete (includes crhelper's sleep_on_delete 2 s): median "
-          f"{latency['delete_median_ms']:.0f} ms")  # fmt: skip
-    print(
-        f"  peak memory of one Lambda process (VmHWM): {latency['peak_memory_kib'] / 1024:.1f} MiB"
-        f"; (RUSAGE_CHILDREN maxrss {results['peak_memory_children_maxrss_kib'] / 1024:.1f} MiB is"
-        " the largest child of the bench, cdk synth's node or pip included)"
-    )
-    print(f"  zipped asset: {results['asset_zip_bytes']} bytes")
-    print(f"\nbench took {results['bench_seconds']:.0f} s on {results['machine']['cpus']} CPUs")
-
-
-def _cpus() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 0
 
 
 if __name__ == "__main__":

@@ -81,6 +81,7 @@ class PhoneNumberSettings(Construct):
         super().__init__(scope, construct_id)
         declared.add(key, path)
         self.provider = provider or PhoneNumberSettingsProvider.of(self)
+        self.provider.serve(self)
         self._resource = CustomResource(
             self,
             "Resource",

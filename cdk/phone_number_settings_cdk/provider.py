@@ -11,7 +11,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct, IConstruct
 
 from phone_number_settings_cdk.bundling import handler_code
-from phone_number_settings_lambda import LAMBDA_HANDLER
+from phone_number_settings_lambda import LAMBDA_HANDLER, RESOURCES_VARIABLE
 
 # The newest Python runtime aws-cdk-lib 2.275 offers; tests/infra fail when a newer one appears.
 LAMBDA_RUNTIME: Final = lambda_.Runtime.PYTHON_3_14
@@ -83,6 +83,7 @@ class PhoneNumberSettingsProvider(Construct):
         )
         self.application_log_level = application_log_level or DEFAULT_APPLICATION_LOG_LEVEL
         self.system_log_level = system_log_level or DEFAULT_SYSTEM_LOG_LEVEL
+        self._served: list[str] = []
         # The construct whose first use made this provider with the defaults, if one did.
         self._defaults_chosen_for: str | None = None
 
@@ -137,6 +138,11 @@ class PhoneNumberSettingsProvider(Construct):
         cfn_function = self.function.node.default_child
         assert isinstance(cfn_function, CfnResource)
         cfn_function.add_metadata("cfn-lint", {"config": {"ignore_checks": ["W3005"]}})
+
+    def serve(self, resource: Construct) -> None:
+        """Count ``resource`` among those this function serves: its retries scale with them."""
+        self._served.append(resource.node.path)
+        self.function.add_environment(RESOURCES_VARIABLE, str(len(self._served)))
 
     @property
     def service_token(self) -> str:

@@ -11,3 +11,6 @@ from typing import Final
 
 # The Lambda Handler string: module path inside the asset, then the function name.
 LAMBDA_HANDLER: Final = "phone_number_settings_lambda.handler.handler"
+# How many resources of its stack a provider function serves; the construct sets it and the
+# retry policy scales its first backoff cap with it.
+RESOURCES_VARIABLE: Final = "PHONE_NUMBER_SETTINGS_RESOURCES"

@@ -33,9 +33,10 @@ from phone_number_settings_lambda.retry import (
     THROTTLED,
     UNREACHABLE,
     AttemptLimits,
-    Backoff,
     Deadline,
+    Pacing,
     RetriesExhausted,
+    RetryPolicy,
     Timing,
     call_with_retries,
 )
@@ -174,6 +175,7 @@ class ChimeGateway:
     """The lifecycle's PhoneNumberGateway over one boto3 client (one namespace, one region).
 
     ``budget`` ends the message of ChimeUnavailableError: what the deadline was for.
+    ``policy`` paces the retries; one per invocation, shared by its gateways.
     ``on_retry(cause, pause)`` hears of every wait between attempts.
     """
 
@@ -185,7 +187,7 @@ class ChimeGateway:
         region: str,
         budget: str = LAMBDA_BUDGET,
         limits: AttemptLimits = LAMBDA_LIMITS,
-        backoff: Backoff | None = None,
+        policy: Pacing | None = None,
         timing: Timing | None = None,
         on_retry: Callable[[str, float], None] | None = None,
     ) -> None:
@@ -194,8 +196,8 @@ class ChimeGateway:
         self._region = region
         self._budget = budget
         self._limits = limits
-        self._backoff = backoff or Backoff()
         self._timing = timing or Timing()
+        self._policy: Pacing = policy or RetryPolicy(self._timing)
         self._on_retry = on_retry
 
     def get(self, phone_number_id: str, deadline: Deadline) -> LivePhoneNumber:
@@ -310,7 +312,7 @@ class ChimeGateway:
                 attempt,
                 transient_cause=transient_cause,
                 deadline=deadline,
-                backoff=self._backoff,
+                policy=self._policy,
                 timing=self._timing,
                 limits=self._limits,
                 what=f"{what} {phone_number_id}",

@@ -19,16 +19,17 @@ from crhelper import CfnResource
 
 from phone_number_settings_core.errors import PhoneNumberSettingsError
 from phone_number_settings_core.rules import Namespace
-from phone_number_settings_lambda import log_redaction
+from phone_number_settings_lambda import RESOURCES_VARIABLE, log_redaction
 from phone_number_settings_lambda.chime import ChimeClients, ChimeGateway
 from phone_number_settings_lambda.lifecycle import (
     Budget,
+    GatewayFactory,
     PhoneNumberGateway,
     create_or_update,
     delete,
 )
 from phone_number_settings_lambda.response import ResponseSender
-from phone_number_settings_lambda.retry import Deadline, Timing
+from phone_number_settings_lambda.retry import Deadline, Pacing, RetryPolicy, Timing
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -50,6 +51,7 @@ SLEEP_ON_DELETE_SECONDS: Final = 0
 REASON_MAX_CHARS: Final = 256
 
 LambdaHandler = Callable[[dict[str, Any], Any], None]
+PacingFactory = Callable[[Deadline], Pacing]
 
 
 # Lambda's log-level names (ApplicationLogLevel) that Python spells otherwise.
@@ -57,6 +59,12 @@ _LAMBDA_LEVEL_NAMES: Final = {"TRACE": "DEBUG", "WARN": "WARNING", "FATAL": "CRI
 _PYTHON_LEVELS: Final = frozenset({"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})
 # The invocation stops sending its response this long before Lambda ends it.
 SEND_MARGIN_SECONDS: Final = 0.2
+
+
+def peers(environ: Mapping[str, str]) -> int | None:
+    """How many resources share this function (the construct sets it), if known."""
+    text = environ.get(RESOURCES_VARIABLE, "")
+    return int(text) if text.isdigit() and int(text) > 0 else None
 
 
 def log_level(environ: Mapping[str, str]) -> str:
@@ -95,10 +103,12 @@ class LambdaEdge:
         environ: Mapping[str, str],
         clients: ChimeClients,
         timing: Timing,
+        pacing: PacingFactory | None = None,
     ) -> None:
         self._environ = environ
         self._clients = clients
         self._timing = timing
+        self._pacing = pacing or self._retry_policy
         self._redacting = log_redaction.RedactingFilter()
         log_redaction.install(self._redacting)
         self._sender = ResponseSender(timing)
@@ -122,13 +132,23 @@ class LambdaEdge:
         )
         self._helper(event, context)
 
-    def _gateway(self, namespace: Namespace, region: str) -> PhoneNumberGateway:
-        return ChimeGateway(
-            self._clients.client(namespace, region),
-            namespace=namespace,
-            region=region,
-            timing=self._timing,
-        )
+    def _retry_policy(self, deadline: Deadline) -> Pacing:
+        return RetryPolicy(self._timing, peers=peers(self._environ), deadline=deadline)
+
+    def _gateways(self, deadline: Deadline) -> GatewayFactory:
+        """This event's gateways: one retry policy for all of its calls."""
+        policy = self._pacing(deadline)
+
+        def gateway(namespace: Namespace, region: str) -> PhoneNumberGateway:
+            return ChimeGateway(
+                self._clients.client(namespace, region),
+                namespace=namespace,
+                region=region,
+                policy=policy,
+                timing=self._timing,
+            )
+
+        return gateway
 
     def _deadline(self, context: Any) -> Deadline:
         seconds = context.get_remaining_time_in_millis() / 1000 - RESPONSE_MARGIN_SECONDS
@@ -145,25 +165,27 @@ class LambdaEdge:
             max(REVERT_RESERVE_MIN_SECONDS, left * REVERT_RESERVE_SHARE),
             left / 2,
         )
+        budget = Budget.within(deadline, reserve)
         outcome = guarded(
             lambda: create_or_update(
                 event.get("ResourceProperties"),
                 default_region=self._default_region(),
-                gateways=self._gateway,
-                budget=Budget.within(deadline, reserve),
+                gateways=self._gateways(budget.apply),
+                budget=budget,
             )
         )
         self._helper.Data.update(outcome.data)
         return outcome.physical_resource_id
 
     def _delete(self, event: dict[str, Any], context: Any) -> None:
+        deadline = self._deadline(context)
         try:
             warnings = delete(
                 str(event.get("PhysicalResourceId", "")),
                 event.get("ResourceProperties"),
                 default_region=self._default_region(),
-                gateways=self._gateway,
-                deadline=self._deadline(context),
+                gateways=self._gateways(deadline),
+                deadline=deadline,
             )
         except Exception as error:  # a Delete must never leave the stack stuck
             _log_unexpected(error)
@@ -177,12 +199,17 @@ def build_handler(
     *,
     clients: ChimeClients | None = None,
     timing: Timing | None = None,
+    pacing: PacingFactory | None = None,
 ) -> LambdaEdge:
-    """A new edge: what a new execution environment would build on its first event."""
+    """A new edge: what a new execution environment would build on its first event.
+
+    ``pacing`` replaces the retry policy (given each event's deadline); benchmarks compare.
+    """
     return LambdaEdge(
         environ=os.environ if environ is None else environ,
         clients=clients or ChimeClients(),
         timing=timing or Timing(),
+        pacing=pacing,
     )
 
 

@@ -1,17 +1,21 @@
-"""Retry transient failures with capped exponential backoff and full jitter, within a deadline.
+"""Retry transient failures within a deadline, backing off as hard as the rate limit pushes.
 
 Every attempt is bounded: it may wait for its answer at most ``AttemptLimits.seconds`` and
 never past the deadline, so a hung connection costs one window, not the whole budget.
+The waits between attempts come from ``RetryPolicy``: capped full jitter whose cap follows
+the account's rate limit, learnt from this invocation's own answers.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import random
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Final, TypeVar
+from typing import Final, Protocol, TypeVar
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -65,6 +69,108 @@ class Backoff:
         return uniform() * ceiling
 
 
+# RetryPolicy's constants; README "Many numbers under a rate limit" has the measurements.
+SECONDS_PER_PEER: Final = 0.25  # the first cap, per resource that shares the function
+DEFAULT_CAP_SECONDS: Final = 5.0  # the first cap without that count (a shared provider)
+THROTTLED_SHARE: Final = 0.85  # the cap settles where this share of full-cap waits meet a 429
+LEARNING_GAIN: Final = 0.3  # how far one answer moves log(cap), in standard deviations
+CAP_PER_ELAPSED: Final = 0.25  # the cap stays below max(first cap, elapsed x this)
+FULL_CAP_ATTEMPT: Final = 3  # the first retry whose window is the whole cap
+MIN_CAP_SECONDS: Final = 0.2
+MAX_CAP_SECONDS: Final = 120.0
+
+
+class Pacing(Protocol):
+    """The waits of a retry loop; RetryPolicy is the product's."""
+
+    def before_call(self) -> float: ...
+
+    def before_retry(self, attempt: int) -> float: ...
+
+    def accepted(self) -> None: ...
+
+    def throttled(self) -> None: ...
+
+
+class RetryPolicy:
+    """How long to wait before an attempt, for one invocation (thread-safe).
+
+    Each call backs off with capped full jitter, as AWS recommends; the cap is not a
+    constant. It starts at SECONDS_PER_PEER x ``peers`` (the resources that share the
+    function, known at synth), so a deploy's aggregate request rate does not grow with its
+    size. Every answer to an attempt sent after a wait at the full cap then moves log(cap)
+    towards where THROTTLED_SHARE of such attempts are throttled: the cap follows the
+    account's rate limit, which nobody knows. It stays below max(first cap, elapsed x
+    CAP_PER_ELAPSED), so no invocation sleeps long early in a deploy while others finish,
+    and below a quarter of the time left, so retries come faster as the deadline nears.
+    Once the invocation has met throttling, a new call also waits a first window.
+    """
+
+    def __init__(
+        self, timing: Timing, *, peers: int | None = None, deadline: Deadline | None = None
+    ) -> None:
+        self._timing = timing
+        self._deadline = deadline
+        first = peers * SECONDS_PER_PEER if peers else DEFAULT_CAP_SECONDS
+        self._first_cap = min(MAX_CAP_SECONDS, max(MIN_CAP_SECONDS, first))
+        self._log_cap = math.log(self._first_cap)
+        self._started = timing.clock()
+        self._lock = threading.Lock()
+        self._throttled_once = False
+        self._sent_at_full_cap = False
+
+    @property
+    def cap(self) -> float:
+        return math.exp(self._log_cap)
+
+    def before_call(self) -> float:
+        """The wait before a call's first attempt: none until throttling was met."""
+        with self._lock:
+            self._clamp()
+            self._sent_at_full_cap = False
+            if not self._throttled_once:
+                return 0.0
+            return self._backoff().delay(1, self._timing.random)
+
+    def before_retry(self, attempt: int) -> float:
+        """The wait before retrying after a transient failure (``attempt`` = 1 at first)."""
+        with self._lock:
+            self._clamp()
+            self._sent_at_full_cap = attempt >= FULL_CAP_ATTEMPT
+            return self._backoff().delay(attempt, self._timing.random)
+
+    def accepted(self) -> None:
+        self._learn(throttled=False)
+
+    def throttled(self) -> None:
+        with self._lock:
+            self._throttled_once = True
+        self._learn(throttled=True)
+
+    def _backoff(self) -> Backoff:
+        # Windows of cap/4, cap/2, then the whole cap.
+        return Backoff(base_seconds=self.cap / 4, cap_seconds=self.cap)
+
+    def _learn(self, *, throttled: bool) -> None:
+        with self._lock:
+            if not self._sent_at_full_cap:  # a call's early retries say little of the load
+                return
+            share = THROTTLED_SHARE
+            z = (float(throttled) - share) / math.sqrt(share * (1.0 - share))
+            self._set(self._log_cap + LEARNING_GAIN * z)
+
+    def _clamp(self) -> None:
+        now = self._timing.clock()
+        limit = max(self._first_cap, (now - self._started) * CAP_PER_ELAPSED)
+        if self._deadline is not None:
+            limit = min(limit, max(MIN_CAP_SECONDS, self._deadline.remaining() / 4))
+        self._set(min(self._log_cap, math.log(limit)))
+
+    def _set(self, log_cap: float) -> None:
+        bounds = (math.log(MIN_CAP_SECONDS), math.log(MAX_CAP_SECONDS))
+        self._log_cap = min(bounds[1], max(bounds[0], log_cap))
+
+
 @dataclass(frozen=True)
 class AttemptLimits:
     """How long one attempt may wait for its answer, and how often Chime may be unreachable.
@@ -92,7 +198,7 @@ def call_with_retries(
     *,
     transient_cause: Callable[[Exception], str | None],
     deadline: Deadline,
-    backoff: Backoff,
+    policy: Pacing,
     timing: Timing,
     limits: AttemptLimits,
     what: str = "call",
@@ -110,6 +216,9 @@ def call_with_retries(
     slowest_attempt = 0.0
     cause = "out of time"
     last_error: Exception | None = None
+    pace = policy.before_call()
+    if pace and deadline.remaining() > pace + MIN_ATTEMPT_SECONDS:
+        timing.sleep(pace)
     while True:
         window = min(limits.seconds, deadline.remaining())
         if window < MIN_ATTEMPT_SECONDS:
@@ -117,22 +226,27 @@ def call_with_retries(
         attempts += 1
         started = timing.clock()
         try:
-            return attempt(window)
+            answer = attempt(window)
         except Exception as error:
             slowest_attempt = max(slowest_attempt, timing.clock() - started)
             found = transient_cause(error)
             if found is None:
                 raise
+            if found == THROTTLED:
+                policy.throttled()
             cause, last_error = found, error
             unreachable += found == UNREACHABLE
             if limits.unreachable_attempts is not None and (
                 unreachable >= limits.unreachable_attempts
             ):
                 raise RetriesExhausted(cause, attempts, error) from error
-            pause = backoff.delay(attempts, timing.random)
+            pause = policy.before_retry(attempts)
             if deadline.remaining() < pause + slowest_attempt:
                 raise RetriesExhausted(cause, attempts, error) from error
             logger.debug("%s: attempt %d %s; next in %.2f s", what, attempts, cause, pause)
             if on_retry is not None:
                 on_retry(cause, pause)
             timing.sleep(pause)
+        else:
+            policy.accepted()
+            return answer

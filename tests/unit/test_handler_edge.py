@@ -10,8 +10,8 @@ import sys
 import pytest
 
 from phone_number_settings_core.errors import InvalidPropertyError, PhoneNumberSettingsError
-from phone_number_settings_lambda import LAMBDA_HANDLER
-from phone_number_settings_lambda.handler import guarded, log_level
+from phone_number_settings_lambda import LAMBDA_HANDLER, RESOURCES_VARIABLE
+from phone_number_settings_lambda.handler import guarded, log_level, peers
 
 
 def test_long_reason_keeps_its_head() -> None:
@@ -76,3 +76,13 @@ def test_importing_the_entry_point_builds_nothing() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().endswith(" 0")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("30", 30), ("1", 1), ("0", None), ("", None), ("many", None)]
+)
+def test_resources_sharing_the_function_come_from_the_construct_or_are_unknown(
+    value: str, expected: int | None
+) -> None:
+    assert peers({RESOURCES_VARIABLE: value}) == expected
+    assert peers({}) is None

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from phone_number_settings_lambda.retry import (
+    DEFAULT_CAP_SECONDS,
     MIN_ATTEMPT_SECONDS,
+    MIN_CAP_SECONDS,
+    SECONDS_PER_PEER,
     UNREACHABLE,
     AttemptLimits,
     Backoff,
     Deadline,
     RetriesExhausted,
+    RetryPolicy,
     Timing,
     call_with_retries,
 )
@@ -27,6 +33,92 @@ def test_full_jitter_delay_is_capped_exponential() -> None:
         [0.5, 1.0, 2.0, 3.0, 3.0, 3.0], rel=1e-5
     )
     assert backoff.delay(5, lambda: 0.0) == 0.0
+
+
+TOP = 1.0 - 1e-12  # a draw at the top of the window: the delay is the window
+
+
+def policy(
+    clock: SteppedClock, peers: int | None = 8, deadline: Deadline | None = None
+) -> RetryPolicy:
+    return RetryPolicy(clock.timing(random=TOP), peers=peers, deadline=deadline)
+
+
+def test_the_first_cap_follows_the_resources_sharing_the_function() -> None:
+    clock = SteppedClock()
+    assert policy(clock, peers=8).cap == pytest.approx(8 * SECONDS_PER_PEER)
+    assert policy(clock, peers=None).cap == pytest.approx(DEFAULT_CAP_SECONDS)
+    assert policy(clock, peers=1).cap == pytest.approx(max(MIN_CAP_SECONDS, SECONDS_PER_PEER))
+
+
+def test_waits_grow_to_the_cap_within_a_call_and_calls_are_paced_only_after_throttling() -> None:
+    clock = SteppedClock()
+    retries = policy(clock)  # cap 2 s
+    assert retries.before_call() == 0.0  # no throttling met yet: no pacing
+    waits = []
+    for attempt in range(1, 6):
+        retries.throttled()
+        waits.append(retries.before_retry(attempt))
+    assert waits == pytest.approx([0.5, 1.0, 2.0, 2.0, 2.0])
+    assert retries.before_call() == pytest.approx(0.5)  # a quarter of the cap
+
+
+def test_the_cap_grows_on_throttling_at_full_cap_and_shrinks_on_acceptance() -> None:
+    clock = SteppedClock()
+    retries = policy(clock)
+    clock.now += 1000  # late enough that the elapsed-time bound does not hold the cap
+    first = retries.cap
+    for attempt in range(1, 13):
+        retries.before_retry(attempt)
+        retries.throttled()
+    grown = retries.cap
+    assert grown > first * 1.5
+    retries.before_retry(3)
+    retries.accepted()
+    assert retries.cap < grown
+
+
+def test_early_retries_do_not_move_the_cap() -> None:
+    clock = SteppedClock()
+    retries = policy(clock)
+    clock.now += 1000
+    first = retries.cap
+    for attempt in (1, 2):  # windows of cap/4 and cap/2
+        retries.before_retry(attempt)
+        retries.throttled()
+    assert retries.cap == pytest.approx(first)
+
+
+def test_the_cap_stays_below_elapsed_time_and_the_time_left() -> None:
+    clock = SteppedClock()
+    retries = policy(clock, deadline=Deadline.after(290, clock))
+    for attempt in range(1, 200):  # a long run of 429s early on: held at the first cap
+        clock.now += 0.01
+        assert retries.before_retry(attempt) <= 2.0 + 1e-9
+        retries.throttled()
+    clock.now = 100 + 286  # 4 s before the deadline
+    assert retries.before_retry(10) <= 1.0 + 1e-9
+
+
+def test_the_same_draws_give_the_same_waits() -> None:
+    def trace(seed: int) -> list[float]:
+        clock = SteppedClock()
+        draws = random.Random(seed)
+        retries = RetryPolicy(clock.timing(), peers=20)
+        retries = RetryPolicy(Timing(clock, clock.sleep, draws.random), peers=20)
+        waits = []
+        for k in range(40):
+            clock.now += 0.5
+            if k % 5 == 4:
+                retries.accepted()
+                waits.append(retries.before_call())
+            else:
+                retries.throttled()
+                waits.append(retries.before_retry(k % 5 + 1))
+        return waits
+
+    assert trace(7) == trace(7)
+    assert trace(7) != trace(8)
 
 
 LIMITS = AttemptLimits(seconds=10.0)
@@ -49,13 +141,13 @@ def test_retries_transient_errors_until_success() -> None:
         attempt,
         transient_cause=lambda e: "throttled" if isinstance(e, Throttled) else None,
         deadline=Deadline.after(60, clock),
-        backoff=Backoff(base_seconds=1, cap_seconds=8),
+        policy=RetryPolicy(clock.timing(random=0.5), peers=16),  # cap 4 s
         timing=clock.timing(random=0.5),
         limits=LIMITS,
         on_retry=lambda cause, pause: waits.append((cause, pause)),
     )
     assert result == "done"
-    assert clock.sleeps == [0.5, 1.0]
+    assert clock.sleeps == [0.5, 1.0]  # half of cap/4, then half of cap/2
     assert waits == [("throttled", 0.5), ("throttled", 1.0)]
     assert windows == [10.0, 10.0, 10.0]
 
@@ -73,7 +165,7 @@ def test_non_transient_error_is_raised_at_once() -> None:
             attempt,
             transient_cause=lambda e: None,
             deadline=Deadline.after(60),
-            backoff=Backoff(),
+            policy=RetryPolicy(Timing()),
             timing=Timing(),
             limits=LIMITS,
         )
@@ -92,15 +184,15 @@ def test_stops_before_the_deadline_counting_the_slowest_attempt() -> None:
             attempt,
             transient_cause=lambda e: "throttled",
             deadline=Deadline.after(10, clock),
-            backoff=Backoff(base_seconds=1, cap_seconds=1),
+            policy=RetryPolicy(clock.timing(random=1.0), peers=4),  # cap 1 s
             timing=clock.timing(random=1.0),
             limits=LIMITS,
         )
     assert raised.value.cause == "throttled"
-    assert raised.value.attempts == 3
+    assert raised.value.attempts == 4  # waits 0.25, 0.5, 1 s; then 1 + 2 s do not fit in 0.25
     assert isinstance(raised.value.last_error, Throttled)
     assert clock.now <= 100 + 10  # never past the deadline
-    assert str(raised.value) == "throttled after 3 attempts"
+    assert str(raised.value) == "throttled after 4 attempts"
 
 
 def test_every_attempt_waits_no_longer_than_the_time_left() -> None:
@@ -118,12 +210,12 @@ def test_every_attempt_waits_no_longer_than_the_time_left() -> None:
             attempt,
             transient_cause=lambda e: UNREACHABLE,
             deadline=Deadline.after(7, clock),
-            backoff=Backoff(base_seconds=1, cap_seconds=1),
+            policy=RetryPolicy(clock.timing(random=1.0), peers=4),  # cap 1 s
             timing=clock.timing(random=1.0),
             limits=AttemptLimits(seconds=10.0),
         )
     # THEN the hung attempt waits only for what is left, and the deadline is never passed
-    assert windows == [7.0, 5.5]
+    assert windows == [7.0, 6.25]
     assert clock.now == 100 + 7
     assert raised.value.attempts == 2
 
@@ -135,7 +227,7 @@ def test_no_attempt_starts_without_time_left() -> None:
             lambda seconds: "never",
             transient_cause=lambda e: None,
             deadline=Deadline.after(MIN_ATTEMPT_SECONDS / 2, clock),
-            backoff=Backoff(),
+            policy=RetryPolicy(clock.timing()),
             timing=clock.timing(),
             limits=LIMITS,
         )
@@ -156,7 +248,7 @@ def test_unreachable_gives_up_after_its_own_limit() -> None:
             attempt,
             transient_cause=lambda e: UNREACHABLE,
             deadline=Deadline.after(300, clock),
-            backoff=Backoff(),
+            policy=RetryPolicy(clock.timing()),
             timing=clock.timing(),
             limits=AttemptLimits(seconds=3.0, unreachable_attempts=3),
         )
