@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING
 from aws_cdk import CustomResource, RemovalPolicy, Token
 from constructs import Construct
 
-from phone_number_settings_cdk.provider import PhoneNumberSettingsProvider
+from phone_number_settings_cdk.provider import (
+    IPhoneNumberSettingsProvider,
+    PhoneNumberSettingsProvider,
+)
 from phone_number_settings_core import rules
 from phone_number_settings_core.model import RESPONSE_ATTRIBUTES, ResponseAttribute
 from phone_number_settings_core.rules import RESOURCE_TYPE, Namespace, ProductType
@@ -34,7 +37,7 @@ class PhoneNumberSettings(Construct):
         namespace: Namespace | str | None = None,
         region: str | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
-        provider: PhoneNumberSettingsProvider | None = None,
+        provider: IPhoneNumberSettingsProvider | None = None,
     ) -> None:
         """Create the resource.
 
@@ -50,7 +53,9 @@ class PhoneNumberSettings(Construct):
         :param removal_policy: RETAIN (default) leaves the settings on the number when the
             resource leaves the stack; DESTROY lets CloudFormation send Delete, which clears
             what the resource set. SNAPSHOT is not supported.
-        :param provider: the provider to use; default ``PhoneNumberSettingsProvider.of(scope)``.
+        :param provider: the provider to use: the stack's own by default
+            (``PhoneNumberSettingsProvider.of(scope)``), or one shared by many stacks
+            (``PhoneNumberSettingsProvider.from_parameter(...)`` or ``from_service_token``).
         """
         path = f"{scope.node.path}/{construct_id}"
         properties = _resource_properties(
@@ -72,7 +77,9 @@ class PhoneNumberSettings(Construct):
             )
 
         super().__init__(scope, construct_id)
-        self.provider = provider or PhoneNumberSettingsProvider.of(self)
+        self.provider: IPhoneNumberSettingsProvider = provider or PhoneNumberSettingsProvider.of(
+            self
+        )
         self._resource = CustomResource(
             self,
             "Resource",
