@@ -15,7 +15,10 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 
 .PHONY: setup synth test test-fast lint unit functional infra e2e demo bench dist clean
 
-setup: $(VENV)/.installed node_modules/.installed
+# The TypeScript example's own pinned aws-cdk-lib and tsc (examples/typescript/package-lock.json).
+TS_EXAMPLE := examples/typescript
+
+setup: $(VENV)/.installed node_modules/.installed $(TS_EXAMPLE)/node_modules/.installed
 
 $(VENV)/.installed: pyproject.toml fakes/pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +27,11 @@ $(VENV)/.installed: pyproject.toml fakes/pyproject.toml constraints.txt
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
+	touch $@
+
+# After the root install: npm runs with the pinned Node 22 first on PATH.
+$(TS_EXAMPLE)/node_modules/.installed: $(TS_EXAMPLE)/package.json $(TS_EXAMPLE)/package-lock.json node_modules/.installed
+	npm ci --no-audit --no-fund --prefix $(TS_EXAMPLE)
 	touch $@
 
 synth: setup
@@ -71,4 +79,5 @@ dist: $(VENV)/.installed
 	@ls dist
 
 clean:
-	rm -rf $(VENV) node_modules cdk.out .mypy_cache .pytest_cache .ruff_cache dist build
+	rm -rf $(VENV) node_modules $(TS_EXAMPLE)/node_modules $(TS_EXAMPLE)/cdk.out cdk.out \
+		.mypy_cache .pytest_cache .ruff_cache dist build

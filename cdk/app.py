@@ -1,6 +1,8 @@
-"""Example CDK app: Chime phone number settings in both namespaces.
+"""Example CDK app: Chime phone number settings in both namespaces, and the shared provider.
 
-``cdk synth`` runs this file (see cdk.json). The phone numbers are placeholders.
+``cdk synth`` runs this file (see cdk.json). The phone numbers are placeholders. The
+provider stack is independent of the example stack (which has its own provider): deploy
+it once per account and Region for templates and apps that import its ServiceToken.
 """
 
 from __future__ import annotations
@@ -8,7 +10,13 @@ from __future__ import annotations
 from aws_cdk import App, CfnOutput, RemovalPolicy, Stack
 from constructs import Construct
 
-from phone_number_settings_cdk import Namespace, PhoneNumberSettings, ProductType
+from phone_number_settings_cdk import (
+    Namespace,
+    PhoneNumberSettings,
+    PhoneNumberSettingsProviderStack,
+    ProductType,
+)
+from phone_number_settings_cdk.provider_stack import SHARED_PROVIDER_STACK_NAME
 
 STACK_NAME = "PhoneNumberSettingsExample"
 
@@ -55,6 +63,7 @@ class PhoneNumberSettingsExampleStack(Stack):
 def main() -> None:
     app = App()
     PhoneNumberSettingsExampleStack(app, STACK_NAME)
+    PhoneNumberSettingsProviderStack(app, SHARED_PROVIDER_STACK_NAME)
     app.synth()
 
 

@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 from phone_number_settings_cdk.construct import PhoneNumberSettings
-from phone_number_settings_cdk.provider import PhoneNumberSettingsProvider
-from phone_number_settings_core.rules import RESOURCE_TYPE, Namespace, ProductType
+from phone_number_settings_cdk.provider import (
+    ImportedPhoneNumberSettingsProvider,
+    IPhoneNumberSettingsProvider,
+    PhoneNumberSettingsProvider,
+)
+from phone_number_settings_cdk.provider_stack import PhoneNumberSettingsProviderStack
+from phone_number_settings_core.rules import (
+    RESOURCE_TYPE,
+    SHARED_PROVIDER_EXPORT_NAME,
+    SHARED_PROVIDER_PARAMETER_NAME,
+    Namespace,
+    ProductType,
+)
 
 __all__ = [
     "RESOURCE_TYPE",
+    "SHARED_PROVIDER_EXPORT_NAME",
+    "SHARED_PROVIDER_PARAMETER_NAME",
+    "IPhoneNumberSettingsProvider",
+    "ImportedPhoneNumberSettingsProvider",
     "Namespace",
     "PhoneNumberSettings",
     "PhoneNumberSettingsProvider",
+    "PhoneNumberSettingsProviderStack",
     "ProductType",
 ]

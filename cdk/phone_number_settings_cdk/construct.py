@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING
 from aws_cdk import CustomResource, RemovalPolicy, Stack, Token
 from constructs import Construct, IConstruct
 
-from phone_number_settings_cdk.provider import PhoneNumberSettingsProvider
+from phone_number_settings_cdk.provider import (
+    IPhoneNumberSettingsProvider,
+    PhoneNumberSettingsProvider,
+)
 from phone_number_settings_core import rules
 from phone_number_settings_core.duplicates import NumberKey, declared_twice_message
 from phone_number_settings_core.errors import InvalidPropertyError
@@ -36,7 +39,7 @@ class PhoneNumberSettings(Construct):
         namespace: Namespace | str | None = None,
         region: str | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
-        provider: PhoneNumberSettingsProvider | None = None,
+        provider: IPhoneNumberSettingsProvider | None = None,
     ) -> None:
         """Create the resource.
 
@@ -52,7 +55,9 @@ class PhoneNumberSettings(Construct):
         :param removal_policy: RETAIN (default) leaves the settings on the number when the
             resource leaves the stack; DESTROY lets CloudFormation send Delete, which clears
             what the resource set. SNAPSHOT is not supported.
-        :param provider: the provider to use; default ``PhoneNumberSettingsProvider.of(scope)``.
+        :param provider: the provider to use: the stack's own by default
+            (``PhoneNumberSettingsProvider.of(scope)``), or one shared by many stacks
+            (``PhoneNumberSettingsProvider.from_parameter(...)`` or ``from_service_token``).
         """
         path = f"{scope.node.path}/{construct_id}"
         properties = _resource_properties(
@@ -80,7 +85,9 @@ class PhoneNumberSettings(Construct):
 
         super().__init__(scope, construct_id)
         declared.add(key, path)
-        self.provider = provider or PhoneNumberSettingsProvider.of(self)
+        self.provider: IPhoneNumberSettingsProvider = provider or PhoneNumberSettingsProvider.of(
+            self
+        )
         self.provider.serve(self)
         self._resource = CustomResource(
             self,

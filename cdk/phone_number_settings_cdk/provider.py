@@ -1,16 +1,30 @@
-"""The Lambda that serves every ``Custom::PhoneNumberSettings`` resource of a stack."""
+"""The Lambda that serves ``Custom::PhoneNumberSettings`` resources, or one imported by token.
+
+A stack gets its own provider (``PhoneNumberSettingsProvider.of``), or shares the one the
+provider stack deploys once per account and Region (``from_parameter``, ``from_service_token``).
+"""
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
-from aws_cdk import Acknowledgment, CfnResource, Duration, RemovalPolicy, Stack, Validations
+from aws_cdk import (
+    Acknowledgment,
+    CfnResource,
+    Duration,
+    RemovalPolicy,
+    Stack,
+    Token,
+    Validations,
+)
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_ssm as ssm
 from constructs import Construct, IConstruct
 
 from phone_number_settings_cdk.bundling import handler_code
+from phone_number_settings_core.rules import SHARED_PROVIDER_PARAMETER_NAME
 from phone_number_settings_lambda import LAMBDA_HANDLER, RESOURCES_VARIABLE
 
 # The newest Python runtime aws-cdk-lib 2.275 offers; tests/infra fail when a newer one appears.
@@ -50,6 +64,65 @@ NAG_ACKNOWLEDGEMENTS: Final = (
         ),
     ),
 )
+
+
+class IPhoneNumberSettingsProvider(Protocol):
+    """What ``PhoneNumberSettings`` needs of a provider: where events go, how long to wait."""
+
+    @property
+    def service_token(self) -> str: ...
+
+    @property
+    def service_timeout(self) -> Duration: ...
+
+    def serve(self, resource: Construct) -> None:
+        """Take ``resource`` among those the provider serves."""
+
+
+def service_timeout_for(lambda_timeout: Duration) -> Duration:
+    """The ServiceTimeout for a provider whose Lambda times out after ``lambda_timeout``."""
+    return Duration.seconds(lambda_timeout.to_seconds() + RESPONSE_GRACE.to_seconds())
+
+
+# An imported provider has no Lambda timeout to read. The shared provider stack deploys the
+# provider with DEFAULT_TIMEOUT, so its resources wait what a stack's own default provider's do.
+IMPORTED_SERVICE_TIMEOUT: Final = service_timeout_for(DEFAULT_TIMEOUT)
+
+
+class ImportedPhoneNumberSettingsProvider(Construct):
+    """A provider deployed elsewhere (the shared provider stack), known by its ServiceToken."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        service_token: str,
+        service_timeout: Duration | None = None,
+    ) -> None:
+        if not Token.is_unresolved(service_token) and not service_token.startswith("arn:"):
+            raise ValueError(
+                f"{scope.node.path}/{construct_id}: service_token must be the provider "
+                "function's ARN (arn:...) or a token such as Fn.import_value(...)"
+            )
+        super().__init__(scope, construct_id)
+        self._service_token = service_token
+        self._service_timeout = (
+            service_timeout if service_timeout is not None else IMPORTED_SERVICE_TIMEOUT
+        )
+
+    @property
+    def service_token(self) -> str:
+        return self._service_token
+
+    @property
+    def service_timeout(self) -> Duration:
+        """Given at import, else the shared provider's: its default Lambda timeout + 60 s."""
+        return self._service_timeout
+
+    def serve(self, resource: Construct) -> None:
+        """Nothing to configure: the function is deployed elsewhere, serving any number of
+        stacks, so its retry policy starts from its default cap."""
 
 
 class PhoneNumberSettingsProvider(Construct):
@@ -152,7 +225,44 @@ class PhoneNumberSettingsProvider(Construct):
     @property
     def service_timeout(self) -> Duration:
         """How long CloudFormation should wait for a response: Lambda timeout + 60 s."""
-        return Duration.seconds(self.timeout.to_seconds() + RESPONSE_GRACE.to_seconds())
+        return service_timeout_for(self.timeout)
+
+    @classmethod
+    def from_service_token(
+        cls,
+        scope: Construct,
+        construct_id: str,
+        service_token: str,
+        *,
+        service_timeout: Duration | None = None,
+    ) -> ImportedPhoneNumberSettingsProvider:
+        """A provider deployed elsewhere, by its ServiceToken (the function ARN, or a token).
+
+        For the shared provider stack's export:
+        ``from_service_token(self, "Shared", Fn.import_value(SHARED_PROVIDER_EXPORT_NAME))``.
+        ``service_timeout`` defaults to IMPORTED_SERVICE_TIMEOUT (see README).
+        """
+        return ImportedPhoneNumberSettingsProvider(
+            scope, construct_id, service_token=service_token, service_timeout=service_timeout
+        )
+
+    @classmethod
+    def from_parameter(
+        cls,
+        scope: Construct,
+        construct_id: str,
+        parameter_name: str = SHARED_PROVIDER_PARAMETER_NAME,
+        *,
+        service_timeout: Duration | None = None,
+    ) -> ImportedPhoneNumberSettingsProvider:
+        """The provider whose ServiceToken the SSM parameter holds, read at each deploy.
+
+        Default: the parameter the shared provider stack writes.
+        """
+        service_token = ssm.StringParameter.value_for_string_parameter(scope, parameter_name)
+        return cls.from_service_token(
+            scope, construct_id, service_token, service_timeout=service_timeout
+        )
 
     @classmethod
     def of(

@@ -80,6 +80,13 @@ def _positive_seconds(text: str) -> float:
     return value
 
 
+def _parameter(text: str) -> tuple[str, str]:
+    key, equals, value = text.partition("=")
+    if not key or not equals:
+        raise argparse.ArgumentTypeError(f"not KEY=VALUE: {text!r}")
+    return key, value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="phone-number-settings",
@@ -98,7 +105,16 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument(
         "--app", type=Path, metavar="DIR", help="a cloud assembly directory, e.g. cdk.out"
     )
-    source.add_argument("--template", type=Path, metavar="FILE", help="one template (JSON)")
+    source.add_argument("--template", type=Path, metavar="FILE", help="one template (JSON or YAML)")
+    plan.add_argument(
+        "--parameter",
+        type=_parameter,
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a template parameter's value (repeatable); parameters not given use their "
+        "Default, or stay known at deploy",
+    )
     plan.add_argument("--json", action="store_true", help="print JSON instead of a table")
     plan.add_argument(
         "--concurrency",
@@ -189,7 +205,12 @@ def run(
     if args.command == "adopt":
         return _run_adopt(args, listers=listers(), stdout=stdout, stderr=stderr, clock=clock)
     try:
-        declarations = read_assembly(args.app) if args.app else read_template(args.template)
+        parameters = dict(args.parameter)
+        declarations = (
+            read_assembly(args.app, parameters=parameters)
+            if args.app
+            else read_template(args.template, parameters=parameters)
+        )
     except TemplateError as error:
         print(f"error: {error}", file=stderr)
         return EXIT_ERROR

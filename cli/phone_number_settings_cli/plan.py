@@ -16,7 +16,7 @@ from typing import Final, Protocol
 
 from phone_number_settings_cli.templates import (
     ResourceDeclaration,
-    is_intrinsic,
+    resolved_at_deploy,
     shown_expression,
 )
 from phone_number_settings_core.duplicates import NumberKey, declared_twice, declared_twice_message
@@ -124,12 +124,14 @@ def prepare(declaration: ResourceDeclaration, *, default_region: str) -> Resourc
     number = properties.get(PHONE_NUMBER_ID)
     shown_number = number if isinstance(number, str) else None
     unresolved = {
-        key: shown_expression(value) for key, value in properties.items() if is_intrinsic(value)
+        key: shown_expression(value)
+        for key, value in properties.items()
+        if resolved_at_deploy(value)
     }
     declared_rows = _rows_without_live(properties, unresolved)
     try:
         desired = parse_properties(
-            properties, default_region=default_region, is_unresolved=is_intrinsic
+            properties, default_region=default_region, is_unresolved=resolved_at_deploy
         )
     except KnownOnlyAtDeployError as unknown:
         return _known_at_deploy(

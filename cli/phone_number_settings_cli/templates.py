@@ -1,18 +1,27 @@
 """Read CloudFormation templates and cloud assemblies into PhoneNumberSettings declarations.
 
-No AWS calls and no aws_cdk: only JSON files. A template of a cloud assembly is found
-through ``manifest.json`` (artifacts of type ``aws:cloudformation:stack``); nested
-assemblies (``cdk:cloud-assembly``, as CDK Stages write them) are followed too.
+No AWS calls and no aws_cdk. Templates are JSON, or YAML with its short forms (``!Ref``,
+``!Sub``, ``!ImportValue``, ...) read by cfn-lint's decoder. A template of a cloud
+assembly is found through ``manifest.json`` (artifacts of type ``aws:cloudformation:stack``);
+nested assemblies (``cdk:cloud-assembly``, as CDK Stages write them) are followed too.
+Parameters with a value before deploy (given, or their Default) are substituted.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from phone_number_settings_cli.parameters import (
+    declared_parameters,
+    parameter_values,
+    resolve,
+    scalar_as_string,
+)
 from phone_number_settings_core.rules import RESOURCE_TYPE
 
 STACK_ARTIFACT: Final = "aws:cloudformation:stack"
@@ -22,6 +31,9 @@ _UNKNOWN_REGION: Final = "unknown-region"
 _INTRINSIC_REF: Final = "Ref"
 _INTRINSIC_PREFIX: Final = "Fn::"
 _EXPRESSION_SHOWN_CHARS: Final = 60
+# CloudFormation replaces these at deploy, in any string: {{resolve:ssm:/name}} and the like.
+_DYNAMIC_REFERENCE: Final = "{{resolve:"
+_TEMPLATE_SUFFIXES: Final = (".json", ".yaml", ".yml")
 
 
 class TemplateError(Exception):
@@ -50,6 +62,11 @@ def is_intrinsic(value: object) -> bool:
     return isinstance(key, str) and (key == _INTRINSIC_REF or key.startswith(_INTRINSIC_PREFIX))
 
 
+def resolved_at_deploy(value: object) -> bool:
+    """True for an intrinsic function or a string holding a dynamic reference ``{{resolve:..}}``."""
+    return is_intrinsic(value) or (isinstance(value, str) and _DYNAMIC_REFERENCE in value)
+
+
 def shown_expression(value: object) -> str:
     """A short, one-line rendering of an intrinsic, e.g. ``{"Ref": "CallingNameParam"}``."""
     text = json.dumps(value, separators=(",", ":"), sort_keys=True)
@@ -67,16 +84,76 @@ def region_of_environment(environment: object) -> str | None:
 
 
 def read_template(
-    path: Path, *, stack: str | None = None, stack_region: str | None = None
+    path: Path,
+    *,
+    stack: str | None = None,
+    stack_region: str | None = None,
+    parameters: Mapping[str, str] | None = None,
 ) -> tuple[ResourceDeclaration, ...]:
-    """Every ``Custom::PhoneNumberSettings`` of one template JSON file, in template order."""
-    template = _load_json(path, "template")
+    """Every ``Custom::PhoneNumberSettings`` of one template file, in template order.
+
+    ``parameters`` (``--parameter Key=Value``) take the place of the template's defaults;
+    a name the template does not declare is an error.
+    """
+    given = parameters or {}
+    template = load_template(path)
+    _check_declared(given, set(declared_parameters(template)), path)
+    return _declarations(template, path, stack=stack, stack_region=stack_region, given=given)
+
+
+def read_assembly(
+    directory: Path, *, parameters: Mapping[str, str] | None = None
+) -> tuple[ResourceDeclaration, ...]:
+    """The declarations of every stack template of a cloud assembly (e.g. ``cdk.out``).
+
+    A parameter given applies to every stack that declares it; one that no stack
+    declares is an error.
+    """
+    given = parameters or {}
+    declarations: list[ResourceDeclaration] = []
+    declared: set[str] = set()
+    for path, stack, region in _stack_templates(directory, seen=set()):
+        template = load_template(path)
+        declared.update(declared_parameters(template))
+        declarations.extend(
+            _declarations(template, path, stack=stack, stack_region=region, given=given)
+        )
+    _check_declared(given, declared, directory)
+    return tuple(declarations)
+
+
+def load_template(path: Path) -> Mapping[str, Any]:
+    """A template file as plain JSON values (objects, arrays, strings, numbers, booleans).
+
+    JSON is read as JSON; anything else that is not JSON as CloudFormation YAML, short
+    forms included, by cfn-lint's decoder (imported only then: it takes half a second).
+    """
+    text = _read_text(path, "template")
+    try:
+        template = json.loads(text)
+    except json.JSONDecodeError as error:
+        if path.suffix == ".json":
+            raise TemplateError(f"{path}: not JSON ({error.msg} at line {error.lineno})") from None
+        template = _load_yaml(path, text)
+        if not isinstance(template, Mapping):
+            raise TemplateError(f"{path}: a template must be a YAML mapping") from None
     if not isinstance(template, Mapping):
         raise TemplateError(f"{path}: a template must be a JSON object")
+    return template
+
+
+def _declarations(
+    template: Mapping[str, Any],
+    path: Path,
+    *,
+    stack: str | None,
+    stack_region: str | None,
+    given: Mapping[str, str],
+) -> tuple[ResourceDeclaration, ...]:
     resources = template.get("Resources", {})
     if not isinstance(resources, Mapping):
         raise TemplateError(f"{path}: Resources must be a JSON object")
-    stack_name = stack or path.name.removesuffix(".json").removesuffix(".template")
+    values = parameter_values(declared_parameters(template), given)
     declarations = []
     for logical_id, resource in resources.items():
         if not isinstance(resource, Mapping) or resource.get("Type") != RESOURCE_TYPE:
@@ -84,9 +161,9 @@ def read_template(
         condition = resource.get("Condition")
         declarations.append(
             ResourceDeclaration(
-                stack=stack_name,
+                stack=stack or _stack_name(path),
                 logical_id=str(logical_id),
-                properties=_as_passed(resource.get("Properties", {})),
+                properties=as_passed(resolve(resource.get("Properties", {}), values)),
                 stack_region=stack_region,
                 source=str(path),
                 condition=condition if isinstance(condition, str) else None,
@@ -95,13 +172,19 @@ def read_template(
     return tuple(declarations)
 
 
-def read_assembly(directory: Path) -> tuple[ResourceDeclaration, ...]:
-    """The declarations of every stack template of a cloud assembly (e.g. ``cdk.out``)."""
-    return tuple(
-        declaration
-        for template, stack, region in _stack_templates(directory, seen=set())
-        for declaration in read_template(template, stack=stack, stack_region=region)
-    )
+def _stack_name(path: Path) -> str:
+    name = path.name
+    for suffix in _TEMPLATE_SUFFIXES:
+        if name.endswith(suffix):
+            name = name.removesuffix(suffix)
+            break
+    return name.removesuffix(".template")
+
+
+def _check_declared(given: Mapping[str, str], declared: set[str], where: Path) -> None:
+    unknown = sorted(set(given) - declared)
+    if unknown:
+        raise TemplateError(f"--parameter {', '.join(unknown)}: not a parameter of {where}")
 
 
 def _stack_templates(directory: Path, *, seen: set[Path]) -> Iterator[tuple[Path, str, str | None]]:
@@ -135,32 +218,50 @@ def _stack_templates(directory: Path, *, seen: set[Path]) -> Iterator[tuple[Path
                 yield from _stack_templates(directory / nested, seen=seen)
 
 
-def _as_passed(properties: object) -> object:
+def as_passed(properties: object) -> object:
     """Top-level scalars as CloudFormation hands them to a custom resource: strings."""
     if not isinstance(properties, Mapping):
         return properties
-    return {key: _scalar_as_string(value) for key, value in properties.items()}
+    return {key: scalar_as_string(value) for key, value in properties.items()}
 
 
-def _scalar_as_string(value: object) -> object:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    return value
-
-
-def _load_json(path: Path, what: str) -> Any:
+def _read_text(path: Path, what: str) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except OSError as error:
         raise TemplateError(f"cannot read {what} {path}: {error.strerror or error}") from None
     except UnicodeDecodeError:
         raise TemplateError(f"cannot read {what} {path}: not UTF-8 text") from None
+
+
+def _load_json(path: Path, what: str) -> Any:
+    text = _read_text(path, what)
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
+        raise TemplateError(f"{path}: not JSON ({error.msg} at line {error.lineno})") from None
+
+
+def _load_yaml(path: Path, text: str) -> Any:
+    from cfnlint.decode import decode_str  # noqa: PLC0415 (half a second; YAML only)
+
+    template, problems = decode_str(text)
+    if problems:
+        first = problems[0]
         raise TemplateError(
-            f"{path}: not JSON ({error.msg} at line {error.lineno}); "
-            "only JSON templates are supported"
-        ) from None
+            f"{path}: not a JSON or YAML template ({first.message} at line {first.linenumber})"
+        )
+    return _plain(template)
+
+
+def _plain(value: object) -> object:
+    """The decoder's nodes (str and dict subclasses that carry line marks) as plain values."""
+    if isinstance(value, Mapping):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, datetime.date):  # YAML reads an unquoted 2010-09-09 as a date
+        return value.isoformat()
+    return value

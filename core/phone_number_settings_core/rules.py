@@ -215,6 +215,15 @@ def check_region(value: object, namespace: Namespace | None = None) -> str:
     return text
 
 
+def unknown_properties(properties: Mapping[str, object]) -> list[str]:
+    """The keys that are neither resource properties nor CloudFormation's own, sorted."""
+    return sorted(
+        key
+        for key in properties
+        if key not in RESOURCE_PROPERTIES and key not in CLOUDFORMATION_PROPERTIES
+    )
+
+
 def check_properties(
     properties: Mapping[str, object],
     *,
@@ -226,11 +235,7 @@ def check_properties(
     ``is_unresolved`` is true is not known yet (a CDK token, an intrinsic function);
     the rules that need it are skipped.
     """
-    unknown = sorted(
-        key
-        for key in properties
-        if key not in RESOURCE_PROPERTIES and key not in CLOUDFORMATION_PROPERTIES
-    )
+    unknown = unknown_properties(properties)
     if unknown:
         shown = ", ".join(_shown_key(key) for key in unknown[:3])
         raise InvalidPropertyError(

@@ -20,6 +20,7 @@ import pytest
 from phone_number_settings_cli import main as cli
 from phone_number_settings_cli.gateways import ReadOnlyGateways, configured_region
 from phone_number_settings_cli.plan import NumberReader, ReaderFactory
+from phone_number_settings_cli.templates import load_template
 from phone_number_settings_core.model import LivePhoneNumber
 from phone_number_settings_core.rules import Namespace
 from phone_number_settings_fakes.chime import ChimeBackend, NumberKind
@@ -590,6 +591,8 @@ class TestOutputAndExitCodes:
             (["--template", "a.json", "--app", "cdk.out"], "not allowed with argument"),
             (["--template", "a.json", "--concurrency", "0"], "must be from 1 to 64"),
             (["--template", "a.json", "--timeout", "soon"], "not a number of seconds"),
+            (["--template", "a.json", "--parameter", "Team"], "not KEY=VALUE: 'Team'"),
+            (["--template", "a.json", "--parameter", "=x"], "not KEY=VALUE: '=x'"),
         ],
     )
     def test_bad_arguments_and_paths_exit_1_not_2(
@@ -599,14 +602,15 @@ class TestOutputAndExitCodes:
         assert result.code == 1
         assert words in result.err
 
-    def test_not_json_template_exits_1(
+    def test_neither_json_nor_yaml_exits_1(
         self, capsys: pytest.CaptureFixture[str], tmp_path: Path
     ) -> None:
         path = tmp_path / "t.yaml"
-        path.write_text("Resources:\n  Line:\n    Type: Custom::PhoneNumberSettings\n")
+        path.write_text("Resources:\n  Line: [Type: Custom::PhoneNumberSettings\n")
         result = plan(capsys, "--template", str(path))
         assert result.code == 1
-        assert "only JSON templates are supported" in result.err
+        assert "t.yaml: not a JSON or YAML template (" in result.err
+        assert result.out == ""
 
     def test_help_exits_0(self, capsys: pytest.CaptureFixture[str]) -> None:
         assert plan(capsys, "--help").code == 0
@@ -704,6 +708,118 @@ def hundred_numbers(chime: ChimeBackend, tmp_path: Path) -> Path:
     )
 
 
+YAML_EXAMPLE = REPO_ROOT / "examples" / "cloudformation" / "phone-numbers.yaml"
+SAM_EXAMPLE = REPO_ROOT / "examples" / "sam" / "template.yaml"
+EXAMPLE_CALLS = [
+    (
+        "SupportLine",
+        [("ProductType", "SipMediaApplicationDialIn"), ("CallingName", "Acme Support")],
+    ),
+    ("FrontDesk", [("CallingName", "Acme Front Desk")]),
+    ("CampaignLine", [("Name", "Spring campaign")]),
+]
+
+
+def seed_example_numbers(chime: ChimeBackend) -> None:
+    """The examples' three numbers, each a call or two away from what they declare."""
+    chime.seed_number(NUMBER, product_type="VoiceConnector", name="Support line")
+    chime.seed_number("+12065550101", product_type="BusinessCalling")
+    chime.seed_number("+12065550102")
+
+
+def without_sources(document: dict[str, Any]) -> dict[str, Any]:
+    for resource in document["resources"]:
+        resource.pop("source")
+    return document
+
+
+class TestYamlTemplates:
+    def test_the_yaml_example_plans_exactly_as_the_same_template_in_json(
+        self, chime: ChimeBackend, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        # GIVEN the YAML example (short forms, a parameter default) and the same as JSON
+        seed_example_numbers(chime)
+        as_json = write(tmp_path / "phone-numbers.json", dict(load_template(YAML_EXAMPLE)))
+        # WHEN both are planned
+        from_yaml = plan(capsys, "--template", str(YAML_EXAMPLE), "--json")
+        from_json = plan(capsys, "--template", str(as_json), "--json")
+        # THEN the same plan, and it is a real one: every number read, the calls diffed
+        assert from_yaml.code == from_json.code == 2
+        assert without_sources(from_yaml.json()) == without_sources(from_json.json())
+        resources = from_yaml.json()["resources"]
+        assert [(r["stack"], r["logical_id"]) for r in resources] == [
+            ("phone-numbers", name) for name, _ in EXAMPLE_CALLS
+        ]
+        assert [(r["logical_id"], calls_of(r)) for r in resources] == EXAMPLE_CALLS
+        # The !ImportValue ServiceToken is the provider's, not a value "known at deploy".
+        assert {r["status"] for r in resources} == {"change"}
+        reads = sorted((c.phone_number_id, c.namespace, c.region) for c in chime.calls())
+        assert reads == sorted(
+            2  # once per plan
+            * [
+                (NUMBER, "chime-sdk-voice", "us-west-2"),
+                ("+12065550101", "chime", "us-east-1"),
+                ("+12065550102", "chime-sdk-voice", "us-west-2"),
+            ]
+        )
+
+    def test_a_given_parameter_takes_the_place_of_the_default(
+        self, chime: ChimeBackend, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        seed_example_numbers(chime)
+        result = plan(
+            capsys,
+            "--template", str(YAML_EXAMPLE),
+            "--parameter", "CampaignName=Summer campaign",
+            "--json",
+        )  # fmt: skip
+        (campaign,) = [r for r in result.json()["resources"] if r["logical_id"] == "CampaignLine"]
+        assert calls_of(campaign) == [("Name", "Summer campaign")]
+
+    def test_a_parameter_the_template_lacks_exits_1(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        result = plan(capsys, "--template", str(YAML_EXAMPLE), "--parameter", "Campaign=x")
+        assert result.code == 1
+        assert f"error: --parameter Campaign: not a parameter of {YAML_EXAMPLE}" in result.err
+
+    def test_the_sam_example_plans_with_its_dynamic_reference_service_token(
+        self, chime: ChimeBackend, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        seed_example_numbers(chime)
+        result = plan(capsys, "--template", str(SAM_EXAMPLE), "--json")
+        assert result.code == 2
+        resources = result.json()["resources"]
+        assert [(r["logical_id"], calls_of(r)) for r in resources] == EXAMPLE_CALLS
+
+    def test_yaml_values_that_depend_on_the_deploy_stay_known_at_deploy(
+        self, chime: ChimeBackend, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        chime.seed_number(NUMBER, calling_name="Acme")
+        path = tmp_path / "Telephony.yaml"
+        path.write_text(
+            "Parameters:\n"
+            "  Team: {Type: String, Default: Support}\n"
+            "Resources:\n"
+            "  Line:\n"
+            "    Type: Custom::PhoneNumberSettings\n"
+            "    Properties:\n"
+            "      ServiceToken: !ImportValue PhoneNumberSettings-ServiceToken\n"
+            f'      PhoneNumberId: "{NUMBER}"\n'
+            '      CallingName: !Sub "${Team} ${AWS::StackName}"\n'
+            '      Name: "{{resolve:ssm:/acme/line-name}}"\n'
+        )
+        result = plan(capsys, "--template", str(path), "--json")
+        assert result.code == 2
+        resource = only(result)
+        assert resource["status"] == "known_at_deploy"
+        assert resource["calls"] == []
+        assert [(d["detail"], d["state"], d["expression"]) for d in resource["details"]] == [
+            ("Name", "known_at_deploy", '"{{resolve:ssm:/acme/line-name}}"'),
+            ("CallingName", "known_at_deploy", '{"Fn::Sub":"${Team} ${AWS::StackName}"}'),
+        ]
+
+
 class TestLoad:
     def test_hundred_throttled_resources_under_the_concurrency_bound(
         self, chime: ChimeBackend, tmp_path: Path
@@ -751,6 +867,12 @@ class TestLoad:
         assert "Plan: 100 resources: 90 no change, 10 change (10 UpdatePhoneNumber calls)." in (
             out.getvalue()
         )
+
+
+def run_command(argv: list[str], aws_env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """A process with the test's AWS settings (the fakes) and no other AWS_* variable."""
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("AWS_")}, **aws_env}
+    return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60, check=False)
 
 
 @pytest.fixture
@@ -863,25 +985,23 @@ class TestConsoleScript:
             tmp_path / "Telephony.template.json",
             template(("Line", {"PhoneNumberId": NUMBER, "ProductType": "VoiceConnector"})),
         )
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("AWS_")},
-            **aws_env,
-        }
         for command in (
             [str(CONSOLE_SCRIPT)],
             [sys.executable, "-m", "phone_number_settings_cli"],
         ):
-            done = subprocess.run(
-                [*command, "plan", "--template", str(path)],
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=60,
-                check=False,
-            )
+            done = run_command([*command, "plan", "--template", str(path)], aws_env)
             assert done.returncode == 0, done.stderr
             assert "Telephony/Line: no change" in done.stdout
         assert [(c.operation, c.region) for c in chime.calls()] == [
             ("GetPhoneNumber", "us-west-2"),
             ("GetPhoneNumber", "us-west-2"),
         ]
+
+    def test_installed_console_script_plans_the_yaml_example(
+        self, chime: ChimeBackend, aws_env: dict[str, str]
+    ) -> None:
+        seed_example_numbers(chime)
+        done = run_command([str(CONSOLE_SCRIPT), "plan", "--template", str(YAML_EXAMPLE)], aws_env)
+        assert done.returncode == 2, done.stderr
+        assert "phone-numbers/CampaignLine: change" in done.stdout
+        assert '1. UpdatePhoneNumber +12065550102 Name="Spring campaign"' in done.stdout

@@ -15,7 +15,7 @@ from aws_cdk import App, Stack, Validations
 from cdk_nag import AwsSolutionsChecks
 
 import phone_number_settings_cdk.provider as provider_module
-from phone_number_settings_cdk import PhoneNumberSettings
+from phone_number_settings_cdk import PhoneNumberSettings, PhoneNumberSettingsProviderStack
 from tests.infra.conftest import load_example_app
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("cdk")]
@@ -43,6 +43,14 @@ def test_example_app_has_no_cdk_nag_errors_or_warnings(tmp_path: Path) -> None:
     example = load_example_app()
     error, violations = _synth_with_nag(
         tmp_path, lambda app: example.PhoneNumberSettingsExampleStack(app, "Example")
+    )
+    assert violations == []
+    assert error is None
+
+
+def test_shared_provider_stack_has_no_cdk_nag_errors_or_warnings(tmp_path: Path) -> None:
+    error, violations = _synth_with_nag(
+        tmp_path, lambda app: PhoneNumberSettingsProviderStack(app, "Provider")
     )
     assert violations == []
     assert error is None

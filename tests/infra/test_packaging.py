@@ -130,3 +130,19 @@ def test_wheel_installs_and_synthesises_outside_the_repo(tmp_path: Path) -> None
     assert (asset_dir / "phone_number_settings_core" / "rules.py").is_file()
     assert (asset_dir / "phone_number_settings_lambda" / "handler.py").is_file()
     assert (asset_dir / "crhelper" / "LICENSE").is_file()
+
+    # The cfn-lint rules ship inside, and cfn-lint comes with the install (README's command).
+    mistake = tmp_path / "mistake.yaml"
+    mistake.write_text(
+        "Resources:\n  Line:\n    Type: Custom::PhoneNumberSettings\n    Properties:\n"
+        "      ServiceToken: arn:aws:lambda:us-east-1:123456789012:function:f\n"
+        '      PhoneNumberId: "+12065550100"\n      CallingName: "A"\n'
+    )
+    linted = run(
+        [str(venv / "bin" / "cfn-lint"), str(mistake), "--format", "parseable",
+         "--append-rules", "phone_number_settings_cli.cfn_lint_rules"],
+        cwd=outside,
+        env=env,
+    )  # fmt: skip
+    assert linted.returncode == 2, linted.stdout + linted.stderr
+    assert ":7:7:7:18:E9101:CallingName: too short: 1 character" in linted.stdout

@@ -94,6 +94,9 @@ class CustomResourceSpec:
     properties: Mapping[str, Any]  # without ServiceToken, every scalar a string
     deletion_policy: str  # "Delete" when absent
     update_replace_policy: str
+    # The export a ServiceToken ``Fn::ImportValue`` names; function_logical_id is then "" and
+    # the driver finds the function in the stack that exports it.
+    service_token_import: str | None = None
 
 
 @dataclass(frozen=True)
@@ -121,18 +124,33 @@ class StackTemplate:
         resource = self.resources[logical_id]
         properties = dict(resource.get("Properties", {}))
         token = properties.pop("ServiceToken", None)
-        function_id = _get_att_arn(token)
-        if function_id is None or self.resources.get(function_id, {}).get("Type") != FUNCTION_TYPE:
+        imported = _import_value(token)
+        function_id = "" if imported else _get_att_arn(token)
+        if function_id is None or (
+            not imported and self.resources.get(function_id, {}).get("Type") != FUNCTION_TYPE
+        ):
             raise AssemblyError(
-                f"{logical_id}: ServiceToken must be Fn::GetAtt [<AWS::Lambda::Function>, Arn]"
+                f"{logical_id}: ServiceToken must be Fn::GetAtt [<AWS::Lambda::Function>, Arn] "
+                "or Fn::ImportValue of an export name"
             )
         return CustomResourceSpec(
             logical_id=logical_id,
             function_logical_id=function_id,
+            service_token_import=imported,
             properties={key: cloudformation_value(value) for key, value in properties.items()},
             deletion_policy=str(resource.get("DeletionPolicy", "Delete")),
             update_replace_policy=str(resource.get("UpdateReplacePolicy", "Delete")),
         )
+
+    def exported_functions(self) -> dict[str, str]:
+        """Export name -> function logical id, for Outputs exporting a function's Arn."""
+        exported = {}
+        for output in self.body.get("Outputs", {}).values():
+            name = output.get("Export", {}).get("Name")
+            function_id = _get_att_arn(output.get("Value"))
+            if isinstance(name, str) and function_id is not None:
+                exported[name] = function_id
+        return exported
 
     def function(self, logical_id: str) -> FunctionSpec:
         resource = self.resources[logical_id]
@@ -187,6 +205,13 @@ def _get_att_arn(token: object) -> str | None:
         target = token["Fn::GetAtt"]
         if isinstance(target, list) and len(target) == 2 and target[1] == "Arn":
             return str(target[0])
+    return None
+
+
+def _import_value(token: object) -> str | None:
+    if isinstance(token, dict) and set(token) == {"Fn::ImportValue"}:
+        name = token["Fn::ImportValue"]
+        return name if isinstance(name, str) else None
     return None
 
 

@@ -21,6 +21,8 @@ can be told apart. The model:
   Delete of its new id instead, and a resource created by the update gets a Delete.
 - Delete stack: a Delete per custom resource in reverse template order, except those
   whose DeletionPolicy is Retain or RetainExceptOnCreate.
+- A ServiceToken ``Fn::ImportValue`` is the function of the stack (of ``exports_from``, the
+  stacks already deployed in the Region) whose Outputs export that name.
 """
 
 from __future__ import annotations
@@ -28,13 +30,17 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from phone_number_settings_fakes.chime import CallRecord
 from phone_number_settings_fakes.cloudformation import CfnResponder
-from phone_number_settings_fakes.cloudformation.assembly import CustomResourceSpec, StackTemplate
+from phone_number_settings_fakes.cloudformation.assembly import (
+    AssemblyError,
+    CustomResourceSpec,
+    StackTemplate,
+)
 from phone_number_settings_fakes.lambda_service.runner import (
     ACCOUNT_ID,
     ExecutionEnvironment,
@@ -127,6 +133,7 @@ class CloudFormationDriver:
         stack_name: str = "PhoneNumberSettingsExample",
         warm: bool = True,
         region: str = "us-west-2",
+        exports_from: Sequence[StackTemplate] = (),
     ) -> None:
         self.runtime = runtime
         self.responder = responder
@@ -141,6 +148,11 @@ class CloudFormationDriver:
         self.deployed: dict[str, _Deployed] = {}
         self.history: list[StackOperation] = []
         self._processes: dict[str, ExecutionEnvironment] = {}
+        self.exports = {
+            name: (stack, function_id)
+            for stack in exports_from
+            for name, function_id in stack.exported_functions().items()
+        }
 
     # ----- stack operations ----------------------------------------------------------
 
@@ -292,7 +304,8 @@ class CloudFormationDriver:
         old_properties: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """The event as CloudFormation builds it (ServiceToken added back as an ARN)."""
-        token = self.service_token(spec.function_logical_id)
+        _, function_id, stack_name = self._function_of(spec)
+        token = self.service_token(function_id, stack_name)
         event: dict[str, Any] = {
             "RequestType": request_type,
             "ServiceToken": token,
@@ -309,11 +322,25 @@ class CloudFormationDriver:
             event["OldResourceProperties"] = {"ServiceToken": token, **old_properties}
         return event
 
-    def service_token(self, function_logical_id: str) -> str:
+    def service_token(self, function_logical_id: str, stack_name: str | None = None) -> str:
         return (
             f"arn:aws:lambda:{self.region}:{ACCOUNT_ID}:function:"
-            f"{self.stack_name}-{function_logical_id}"
+            f"{stack_name or self.stack_name}-{function_logical_id}"
         )
+
+    def _function_of(self, spec: CustomResourceSpec) -> tuple[StackTemplate | None, str, str]:
+        """The template holding the resource's function (None: the stack's, not deployed
+        yet), its logical id, its stack's name."""
+        if spec.service_token_import is None:
+            return self.template, spec.function_logical_id, self.stack_name
+        try:
+            stack, function_id = self.exports[spec.service_token_import]
+        except KeyError:
+            raise AssemblyError(
+                f"{spec.logical_id}: no export named {spec.service_token_import} "
+                "among the stacks of exports_from"
+            ) from None
+        return stack, function_id, stack.name
 
     def _send(
         self,
@@ -335,7 +362,7 @@ class CloudFormationDriver:
         )
         calls_before = len(self.chime_calls())
         started = time.monotonic()
-        process = self._process(spec.function_logical_id)
+        process = self._process(spec)
         invocation = process.invoke(event)
         if not self.warm:
             process.close()
@@ -363,15 +390,14 @@ class CloudFormationDriver:
         operation.events.append(record)
         return record
 
-    def _process(self, function_logical_id: str) -> ExecutionEnvironment:
-        process = self._processes.get(function_logical_id)
+    def _process(self, spec: CustomResourceSpec) -> ExecutionEnvironment:
+        stack, function_id, stack_name = self._function_of(spec)
+        function_name = f"{stack_name}-{function_id}"
+        process = self._processes.get(function_name)
         if process is None or not process.alive or not self.warm:
-            assert self.template is not None
-            process = self.runtime.start(
-                self.template.function(function_logical_id),
-                f"{self.stack_name}-{function_logical_id}",
-            )
-            self._processes[function_logical_id] = process
+            assert stack is not None, "the stack's template is known once it is created"
+            process = self.runtime.start(stack.function(function_id), function_name)
+            self._processes[function_name] = process
         return process
 
     def _begin(self, name: str) -> StackOperation:

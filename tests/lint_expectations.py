@@ -1,0 +1,21 @@
+"""The template of mistakes and where cfn-lint with our rules must report each one."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Final
+
+MISTAKES: Final = Path(__file__).resolve().parent / "data" / "phone-numbers-with-mistakes.yaml"
+RULES_MODULE: Final = "phone_number_settings_cli.cfn_lint_rules"
+# A line of the template ending in "# expect E9101" must be reported with that rule.
+_EXPECTATION: Final = re.compile(r"#\s*expect\s+(?P<rule>[EWI]\d{4})\s*$")
+
+
+def expected_findings(path: Path = MISTAKES) -> set[tuple[int, str]]:
+    """(line, rule id) of every marked line."""
+    return {
+        (number, found["rule"])
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if (found := _EXPECTATION.search(line))
+    }
