@@ -39,6 +39,7 @@ from typing import Final
 import boto3
 from botocore.config import Config
 
+from bench.grid import GRID, TARGETS, Row
 from phone_number_settings_fakes.chime import ChimeBackend, FakeChimeServer
 from phone_number_settings_fakes.cloudformation import CfnResponder
 from phone_number_settings_fakes.cloudformation.assembly import (
@@ -61,33 +62,6 @@ RESULTS_DIR: Final = BENCH_DIR / "results"
 HANDLERS: Final = ("ours", "full jitter", "boto3")
 NEIGHBOUR_NUMBER: Final = "+12065559999"
 NEIGHBOUR_SHARE: Final = 0.2  # of the rate
-
-
-@dataclass(frozen=True)
-class Row:
-    burst: int
-    resources: int
-    rate: float
-
-    @property
-    def label(self) -> str:
-        return f"burst {self.burst}, {self.resources} at {self.rate:g} req/s"
-
-
-GRID: Final = (
-    Row(1, 30, 5.0),
-    Row(1, 60, 1.0),
-    Row(1, 10, 5.0),
-    Row(5, 30, 5.0),
-    Row(5, 60, 1.0),
-    Row(5, 10, 5.0),
-)
-# Upper limits (wall / bound, 429 per success, neighbour's 429 share) for our handler.
-TARGETS: Final = {
-    Row(1, 30, 5.0): (1.45, 4.5, None),
-    Row(1, 60, 1.0): (1.40, 8.0, None),
-    Row(5, 30, 5.0): (1.15, 2.5, 0.45),
-}
 
 
 @dataclass

@@ -60,14 +60,20 @@ class PhoneNumberSettings(Construct):
             (``PhoneNumberSettingsProvider.from_parameter(...)`` or ``from_service_token``).
         """
         path = f"{scope.node.path}/{construct_id}"
-        properties = _resource_properties(
-            phone_number_id=phone_number_id,
-            calling_name=calling_name,
-            product_type=product_type,
-            name=name,
-            namespace=namespace,
-            region=region,
-        )
+        given: dict[str, object | None] = {
+            "phone_number_id": phone_number_id,
+            "calling_name": calling_name,
+            "product_type": product_type,
+            "name": name,
+            "namespace": namespace,
+            "region": region,
+        }
+        # The resource's PascalCase properties: only those given, enums as plain strings.
+        properties = {
+            key: _plain(value)
+            for key, keyword in rules.CONSTRUCT_KEYWORDS.items()
+            if (value := given[keyword]) is not None
+        }
         # Checked before joining the tree, so a rejected resource leaves no half-built node.
         try:
             rules.check_properties(properties, is_unresolved=Token.is_unresolved)
@@ -168,31 +174,6 @@ def _number_key(properties: dict[str, object], stack: Stack) -> NumberKey | None
     region = properties.get(rules.REGION) or rules.fixed_region(chosen) or stack.region
     shown = "the stack's Region" if Token.is_unresolved(region) else str(region)
     return NumberKey(number, chosen, shown)
-
-
-def _resource_properties(
-    *,
-    phone_number_id: str,
-    calling_name: str | None,
-    product_type: ProductType | str | None,
-    name: str | None,
-    namespace: Namespace | str | None,
-    region: str | None,
-) -> dict[str, object]:
-    """The resource's PascalCase properties: only those given, enums as plain strings."""
-    given: dict[str, object | None] = {
-        "phone_number_id": phone_number_id,
-        "calling_name": calling_name,
-        "product_type": product_type,
-        "name": name,
-        "namespace": namespace,
-        "region": region,
-    }
-    return {
-        key: _plain(value)
-        for key, keyword in rules.CONSTRUCT_KEYWORDS.items()
-        if (value := given[keyword]) is not None
-    }
 
 
 def _in_python_terms(error: InvalidPropertyError) -> str:

@@ -6,7 +6,7 @@ provider stack deploys once per account and Region (``from_parameter``, ``from_s
 
 from __future__ import annotations
 
-from typing import Any, Final, Protocol
+from typing import TYPE_CHECKING, Final, Protocol, TypedDict
 
 from aws_cdk import (
     Acknowledgment,
@@ -27,11 +27,14 @@ from phone_number_settings_cdk.bundling import handler_code
 from phone_number_settings_core.rules import SHARED_PROVIDER_PARAMETER_NAME
 from phone_number_settings_lambda import LAMBDA_HANDLER, RESOURCES_VARIABLE
 
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
 # The newest Python runtime aws-cdk-lib 2.275 offers; tests/infra fail when a newer one appears.
 LAMBDA_RUNTIME: Final = lambda_.Runtime.PYTHON_3_14
 # The handler retries throttling within its own time budget and answers before the Lambda
 # timeout; five minutes leaves room for several backoff rounds of two or three API calls.
-DEFAULT_TIMEOUT: Final = Duration.minutes(5)
+DEFAULT_TIMEOUT: Final = Duration.minutes(15)
 # Lambda gives CPU in proportion to memory: 256 MB roughly halves the cold start of importing
 # boto3 compared with 128 MB, while the function itself needs well under 128 MB.
 DEFAULT_MEMORY_SIZE_MB: Final = 256
@@ -125,6 +128,16 @@ class ImportedPhoneNumberSettingsProvider(Construct):
         stacks, so its retry policy starts from its default cap."""
 
 
+class ProviderOptions(TypedDict, total=False):
+    """The options of a provider; each left out (or None) takes its default."""
+
+    timeout: Duration | None  # DEFAULT_TIMEOUT
+    memory_size: int | None  # DEFAULT_MEMORY_SIZE_MB
+    log_retention: logs.RetentionDays | None  # DEFAULT_LOG_RETENTION
+    application_log_level: lambda_.ApplicationLogLevel | None  # INFO
+    system_log_level: lambda_.SystemLogLevel | None  # INFO
+
+
 class PhoneNumberSettingsProvider(Construct):
     """Lambda function, role and log group behind ``Custom::PhoneNumberSettings``.
 
@@ -134,28 +147,22 @@ class PhoneNumberSettingsProvider(Construct):
     SINGLETON_ID: Final = "ChimePhoneNumberSettingsProvider"
 
     def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        timeout: Duration | None = None,
-        memory_size: int | None = None,
-        log_retention: logs.RetentionDays | None = None,
-        application_log_level: lambda_.ApplicationLogLevel | None = None,
-        system_log_level: lambda_.SystemLogLevel | None = None,
+        self, scope: Construct, construct_id: str, **options: Unpack[ProviderOptions]
     ) -> None:
-        timeout = timeout if timeout is not None else DEFAULT_TIMEOUT
-        memory_size = memory_size if memory_size is not None else DEFAULT_MEMORY_SIZE_MB
+        """The options (``ProviderOptions``) left out or None take their defaults."""
+        timeout = options.get("timeout") or DEFAULT_TIMEOUT
+        memory_size = options.get("memory_size")
+        memory_size = DEFAULT_MEMORY_SIZE_MB if memory_size is None else memory_size
         # Checked before joining the tree, so a rejected provider leaves no half-built node.
         _check_options(f"{scope.node.path}/{construct_id}", timeout, memory_size)
         super().__init__(scope, construct_id)
         self.timeout: Duration = timeout
         self.memory_size: int = memory_size
-        self.log_retention: logs.RetentionDays = (
-            log_retention if log_retention is not None else DEFAULT_LOG_RETENTION
+        self.log_retention = options.get("log_retention") or DEFAULT_LOG_RETENTION
+        self.application_log_level = (
+            options.get("application_log_level") or DEFAULT_APPLICATION_LOG_LEVEL
         )
-        self.application_log_level = application_log_level or DEFAULT_APPLICATION_LOG_LEVEL
-        self.system_log_level = system_log_level or DEFAULT_SYSTEM_LOG_LEVEL
+        self.system_log_level = options.get("system_log_level") or DEFAULT_SYSTEM_LOG_LEVEL
         self._served: list[str] = []
         # The construct whose first use made this provider with the defaults, if one did.
         self._defaults_chosen_for: str | None = None
@@ -266,14 +273,7 @@ class PhoneNumberSettingsProvider(Construct):
 
     @classmethod
     def of(
-        cls,
-        scope: IConstruct,
-        *,
-        timeout: Duration | None = None,
-        memory_size: int | None = None,
-        log_retention: logs.RetentionDays | None = None,
-        application_log_level: lambda_.ApplicationLogLevel | None = None,
-        system_log_level: lambda_.SystemLogLevel | None = None,
+        cls, scope: IConstruct, **options: Unpack[ProviderOptions]
     ) -> PhoneNumberSettingsProvider:
         """Return the stack's provider, creating it on first use.
 
@@ -281,13 +281,6 @@ class PhoneNumberSettingsProvider(Construct):
         differs from the existing provider's raises ValueError, because the resources
         already wired to it would silently get other settings.
         """
-        options: dict[str, Any] = {
-            "timeout": timeout,
-            "memory_size": memory_size,
-            "log_retention": log_retention,
-            "application_log_level": application_log_level,
-            "system_log_level": system_log_level,
-        }
         stack = Stack.of(scope)
         existing = stack.node.try_find_child(cls.SINGLETON_ID)
         if existing is None:

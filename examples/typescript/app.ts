@@ -8,7 +8,7 @@ import type { Construct } from 'constructs';
 const SERVICE_TOKEN_EXPORT = 'PhoneNumberSettings-ServiceToken';
 // The shared provider's Lambda timeout (300 s) plus 60 s: a lost response fails the stack
 // in minutes, not after CloudFormation's default hour.
-const SERVICE_TIMEOUT = Duration.seconds(360);
+const SERVICE_TIMEOUT = Duration.seconds(960);
 
 /** The resource's properties (README, "The resource contract"); at least one detail. */
 interface PhoneNumberSettingsProps {

@@ -8,7 +8,9 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Generic, Self, TypeVar
+
+Owner = TypeVar("Owner")
 
 
 class QuietHandler(BaseHTTPRequestHandler):
@@ -31,13 +33,17 @@ class QuietHandler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
 
 
-class TrackingHTTPServer(ThreadingHTTPServer):
-    """A threading server on 127.0.0.1, random port, that can close its open connections."""
+class TrackingHTTPServer(ThreadingHTTPServer, Generic[Owner]):
+    """A threading server on 127.0.0.1, random port, that can close its open connections.
+
+    ``owner`` is what its request handlers serve (``self.server.owner``).
+    """
 
     daemon_threads = True
 
-    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
+    def __init__(self, handler: type[BaseHTTPRequestHandler], owner: Owner) -> None:
         super().__init__(("127.0.0.1", 0), handler)
+        self.owner = owner
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
 
@@ -70,10 +76,10 @@ class LocalServer:
     thread_name = "local-server"
 
     def __init__(self) -> None:
-        self._server: TrackingHTTPServer | None = None
+        self._server: TrackingHTTPServer[Any] | None = None
         self._thread: threading.Thread | None = None
 
-    def make_server(self) -> TrackingHTTPServer:
+    def make_server(self) -> TrackingHTTPServer[Any]:
         raise NotImplementedError
 
     @property

@@ -70,11 +70,12 @@ class Backoff:
 
 
 # RetryPolicy's constants; README "Many numbers under a rate limit" has the measurements.
-SECONDS_PER_PEER: Final = 0.25  # the first cap, per resource that shares the function
+SECONDS_PER_PEER: Final = 0.2  # the first cap, per resource that shares the function
 DEFAULT_CAP_SECONDS: Final = 5.0  # the first cap without that count (a shared provider)
 THROTTLED_SHARE: Final = 0.85  # the cap settles where this share of full-cap waits meet a 429
 LEARNING_GAIN: Final = 0.3  # how far one answer moves log(cap), in standard deviations
-CAP_PER_ELAPSED: Final = 0.25  # the cap stays below max(first cap, elapsed x this)
+CAP_PER_ELAPSED: Final = 0.25  # the cap stays below max(first cap, elapsed x this) ...
+CAP_CEILING: Final = 2.0  # ... and below this many first caps
 FULL_CAP_ATTEMPT: Final = 3  # the first retry whose window is the whole cap
 MIN_CAP_SECONDS: Final = 0.2
 MAX_CAP_SECONDS: Final = 120.0
@@ -101,17 +102,24 @@ class RetryPolicy:
     size. Every answer to an attempt sent after a wait at the full cap then moves log(cap)
     towards where THROTTLED_SHARE of such attempts are throttled: the cap follows the
     account's rate limit, which nobody knows. It stays below max(first cap, elapsed x
-    CAP_PER_ELAPSED), so no invocation sleeps long early in a deploy while others finish,
-    and below a quarter of the time left, so retries come faster as the deadline nears.
+    CAP_PER_ELAPSED), so no invocation sleeps long early in a deploy while others finish;
+    below CAP_CEILING first caps, so no invocation learns a sleep so long that it idles the
+    API once the others are done; and below a quarter of the time left, so retries come
+    faster near the deadline.
     Once the invocation has met throttling, a new call also waits a first window.
     """
 
     def __init__(
-        self, timing: Timing, *, peers: int | None = None, deadline: Deadline | None = None
+        self,
+        timing: Timing,
+        *,
+        peers: int | None = None,
+        deadline: Deadline | None = None,
+        seconds_per_peer: float = SECONDS_PER_PEER,
     ) -> None:
         self._timing = timing
         self._deadline = deadline
-        first = peers * SECONDS_PER_PEER if peers else DEFAULT_CAP_SECONDS
+        first = peers * seconds_per_peer if peers else DEFAULT_CAP_SECONDS
         self._first_cap = min(MAX_CAP_SECONDS, max(MIN_CAP_SECONDS, first))
         self._log_cap = math.log(self._first_cap)
         self._started = timing.clock()
@@ -158,10 +166,11 @@ class RetryPolicy:
             share = THROTTLED_SHARE
             z = (float(throttled) - share) / math.sqrt(share * (1.0 - share))
             self._set(self._log_cap + LEARNING_GAIN * z)
+            self._clamp()
 
     def _clamp(self) -> None:
-        now = self._timing.clock()
-        limit = max(self._first_cap, (now - self._started) * CAP_PER_ELAPSED)
+        elapsed = self._timing.clock() - self._started
+        limit = min(self._first_cap * CAP_CEILING, max(self._first_cap, elapsed * CAP_PER_ELAPSED))
         if self._deadline is not None:
             limit = min(limit, max(MIN_CAP_SECONDS, self._deadline.remaining() / 4))
         self._set(min(self._log_cap, math.log(limit)))

@@ -16,18 +16,9 @@ from typing import Any
 import pytest
 
 from phone_number_settings_fakes.chime import ChimeBackend
-from phone_number_settings_fakes.cloudformation import CfnResponder
-from phone_number_settings_fakes.cloudformation.assembly import (
-    CustomResourceSpec,
-    FunctionSpec,
-    StackTemplate,
-)
+from phone_number_settings_fakes.cloudformation import CfnResponder, assembly
 from phone_number_settings_fakes.cloudformation.driver import CloudFormationDriver
-from phone_number_settings_fakes.lambda_service.runner import (
-    ExecutionEnvironment,
-    Invocation,
-    LambdaEnvironment,
-)
+from phone_number_settings_fakes.lambda_service import runner
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
 
@@ -40,14 +31,14 @@ NAME = "Quiet-desk.9"
 class Platform:
     """One execution environment of the provider function, and events to send it."""
 
-    lambda_env: LambdaEnvironment
+    lambda_env: runner.LambdaEnvironment
     driver: CloudFormationDriver
     responder: CfnResponder
-    function: FunctionSpec
-    spec: CustomResourceSpec
-    environments: list[ExecutionEnvironment] = dataclasses.field(default_factory=list)
+    function: assembly.FunctionSpec
+    spec: assembly.CustomResourceSpec
+    environments: list[runner.ExecutionEnvironment] = dataclasses.field(default_factory=list)
 
-    def start(self, **changes: Any) -> ExecutionEnvironment:
+    def start(self, **changes: Any) -> runner.ExecutionEnvironment:
         """A new environment, the function's template values replaced by ``changes``."""
         environment = self.lambda_env.start(dataclasses.replace(self.function, **changes))
         self.environments.append(environment.wait_ready())
@@ -61,7 +52,9 @@ class Platform:
             request_type, self.spec, values, physical_id=physical_id, old_properties=old
         )
 
-    def send(self, environment: ExecutionEnvironment, event: dict[str, Any]) -> Invocation:
+    def send(
+        self, environment: runner.ExecutionEnvironment, event: dict[str, Any]
+    ) -> runner.Invocation:
         invocation = environment.invoke(event)
         assert invocation.ok, invocation
         return invocation
@@ -75,11 +68,11 @@ class Platform:
 
 @pytest.fixture
 def platform(
-    lambda_env: LambdaEnvironment,
+    lambda_env: runner.LambdaEnvironment,
     cloudformation: CloudFormationDriver,
     responder: CfnResponder,
     chime: ChimeBackend,
-    example_template: StackTemplate,
+    example_template: assembly.StackTemplate,
 ) -> Iterator[Platform]:
     (spec, *_) = example_template.custom_resources()
     chime.seed_number(NUMBER, product_type="VoiceConnector")
@@ -95,7 +88,7 @@ def platform(
         environment.close()
 
 
-def log_records(environment: ExecutionEnvironment) -> list[dict[str, Any]]:
+def log_records(environment: runner.ExecutionEnvironment) -> list[dict[str, Any]]:
     """Every line the function wrote; each must be a JSON object (LogFormat JSON)."""
     lines = [line for line in environment.log.split("\n") if line.strip()]
     records = [json.loads(line) for line in lines]

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from phone_number_settings_fakes.chime import ChimeBackend
 from phone_number_settings_fakes.cloudformation import CfnResponder
 from phone_number_settings_lambda.handler import LambdaHandler, build_handler
 from phone_number_settings_lambda.retry import Clock
@@ -17,6 +18,23 @@ from tests.stepped_clock import SteppedClock
 
 STACK_ID = "arn:aws:cloudformation:us-west-2:123456789012:stack/telephony/6a1b2c3d-aaaa-bbbb-cccc-1234567890ab"
 SERVICE_TOKEN = "arn:aws:lambda:us-west-2:123456789012:function:PhoneNumberSettings"
+NUMBER = "+12065550100"
+# Every detail declared, the values a number "already matching" holds.
+DETAILS = {
+    "ProductType": "SipMediaApplicationDialIn",
+    "Name": "front desk",
+    "CallingName": "Acme Support",
+}
+
+
+def seed_matching(chime: ChimeBackend, number: str = NUMBER) -> None:
+    """A number that already holds every value of DETAILS."""
+    chime.seed_number(
+        number,
+        product_type=DETAILS["ProductType"],
+        name=DETAILS["Name"],
+        calling_name=DETAILS["CallingName"],
+    )
 
 
 @dataclass

@@ -46,25 +46,23 @@ class FakeClock:
         self.now += seconds
 
 
+def pointed_at(server: FakeChimeServer, namespace: str, region: str) -> dict[str, Any]:
+    """boto3.client arguments for ``namespace`` of the fake, with test credentials."""
+    return {
+        "endpoint_url": server.endpoint_url(namespace),
+        "region_name": region,
+        "aws_access_key_id": "testing",
+        "aws_secret_access_key": "testing",
+    }
+
+
 def legacy_client(server: FakeChimeServer) -> ChimeClient:
-    return boto3.client(
-        "chime",
-        endpoint_url=server.endpoint_url("chime"),
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        config=NO_RETRIES,
-    )
+    return boto3.client("chime", config=NO_RETRIES, **pointed_at(server, "chime", "us-east-1"))
 
 
 def voice_client(server: FakeChimeServer, config: Config = NO_RETRIES) -> ChimeSDKVoiceClient:
     return boto3.client(
-        "chime-sdk-voice",
-        endpoint_url=server.endpoint_url("chime-sdk-voice"),
-        region_name="us-west-2",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        config=config,
+        "chime-sdk-voice", config=config, **pointed_at(server, "chime-sdk-voice", "us-west-2")
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from phone_number_settings_fakes.chime import ChimeBackend, NumberKind
-from tests.functional.conftest import Invoker
+from tests.functional.conftest import Invoker, seed_matching
 
 NUMBER = "+12065550100"
 OTHER = "+12065550111"
@@ -58,12 +58,7 @@ class TestCreate:
     def test_matching_number_needs_no_update_call(
         self, chime: ChimeBackend, invoke: Invoker
     ) -> None:
-        chime.seed_number(
-            NUMBER,
-            product_type="SipMediaApplicationDialIn",
-            name="front desk",
-            calling_name="Acme Support",
-        )
+        seed_matching(chime)
         response = invoke("Create", full())
         assert response["Status"] == "SUCCESS"
         assert updates(chime) == []
@@ -211,12 +206,7 @@ class TestRefusedBeforeAnyCall:
 
 class TestUpdate:
     def test_only_changed_details_are_sent(self, chime: ChimeBackend, invoke: Invoker) -> None:
-        chime.seed_number(
-            NUMBER,
-            product_type="SipMediaApplicationDialIn",
-            name="front desk",
-            calling_name="Acme Support",
-        )
+        seed_matching(chime)
         response = invoke(
             "Update", full(CallingName="Acme Sales"), physical_id=NUMBER, old_properties=full()
         )
@@ -314,12 +304,7 @@ class TestDelete:
     def test_clears_name_and_calling_name_still_ours(
         self, chime: ChimeBackend, invoke: Invoker
     ) -> None:
-        chime.seed_number(
-            NUMBER,
-            product_type="SipMediaApplicationDialIn",
-            name="front desk",
-            calling_name="Acme Support",
-        )
+        seed_matching(chime)
         response = invoke("Delete", full(), physical_id=NUMBER)
         assert response["Status"] == "SUCCESS"
         assert updates(chime) == [(NUMBER, {"Name": ""}), (NUMBER, {"CallingName": ""})]

@@ -25,6 +25,7 @@ from phone_number_settings_core.model import LivePhoneNumber
 from phone_number_settings_core.rules import Namespace
 from phone_number_settings_fakes.chime import ChimeBackend, NumberKind
 from phone_number_settings_lambda.retry import Deadline
+from tests.functional.conftest import seed_matching
 from tests.stepped_clock import SteppedClock
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -112,12 +113,7 @@ class TestPlan:
         self, chime: ChimeBackend, capsys: pytest.CaptureFixture[str], tmp_path: Path
     ) -> None:
         # GIVEN a number that already has every declared detail
-        chime.seed_number(
-            NUMBER,
-            product_type="SipMediaApplicationDialIn",
-            name="front desk",
-            calling_name="Acme Support",
-        )
+        seed_matching(chime)
         # WHEN planned
         result = plan_template(capsys, tmp_path, ("SupportLine", FULL), json_output=False)
         # THEN nothing to change, after one GetPhoneNumber

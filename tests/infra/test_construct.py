@@ -56,7 +56,7 @@ def test_enums_are_the_rules_enums_re_exported() -> None:
 def test_properties_render_only_the_given_keys(shared_app: SharedApp) -> None:
     template = shared_app.example_template
     function_arn = {"Fn::GetAtt": [_only_logical_id(template, FUNCTION_TYPE), "Arn"]}
-    common = {"ServiceToken": function_arn, "ServiceTimeout": "360"}
+    common = {"ServiceToken": function_arn, "ServiceTimeout": "960"}
     assert {number: res["Properties"] for number, res in _by_phone_number(template).items()} == {
         "+12065550100": {
             **common,
@@ -144,7 +144,7 @@ def test_function_runtime_architecture_logging_and_handler(shared_app: SharedApp
             "Runtime": "python3.14",
             "Architectures": ["arm64"],
             "Handler": LAMBDA_HANDLER,
-            "Timeout": 300,
+            "Timeout": 900,
             "MemorySize": 256,
             "Role": {"Fn::GetAtt": [role_id, "Arn"]},
             "LoggingConfig": {
@@ -362,7 +362,7 @@ def test_token_namespace_is_not_judged_at_synth(fresh_stack: Stack) -> None:
 
 
 def test_provider_of_returns_the_stack_singleton(fresh_stack: Stack) -> None:
-    first = PhoneNumberSettingsProvider.of(fresh_stack, timeout=Duration.minutes(5))
+    first = PhoneNumberSettingsProvider.of(fresh_stack, timeout=Duration.minutes(15))
     settings = PhoneNumberSettings(
         fresh_stack, "Line", phone_number_id="+12065550100", calling_name="Acme"
     )
@@ -375,7 +375,7 @@ def test_provider_of_returns_the_stack_singleton(fresh_stack: Stack) -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        pytest.param({"timeout": Duration.minutes(10)}, r"timeout 600 s, existing 300 s", id="t"),
+        pytest.param({"timeout": Duration.minutes(10)}, r"timeout 600 s, existing 900 s", id="t"),
         pytest.param({"memory_size": 512}, r"memory_size 512, existing 256", id="memory"),
         pytest.param(
             {"log_retention": logs.RetentionDays.ONE_WEEK},
@@ -416,7 +416,7 @@ def test_provider_options_after_the_first_number_say_they_come_too_late(
         PhoneNumberSettingsProvider.of(fresh_stack, timeout=Duration.minutes(10))
     assert str(caught.value) == (
         "Fresh/ChimePhoneNumberSettingsProvider already exists with the default options "
-        "(timeout 600 s, existing 300 s): Fresh/Line created it. Call "
+        "(timeout 600 s, existing 900 s): Fresh/Line created it. Call "
         "PhoneNumberSettingsProvider.of(stack, ...) with your options before the first "
         "PhoneNumberSettings of the stack"
     )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
 import pytest
 
 from phone_number_settings_lambda.retry import (
+    CAP_CEILING,
     DEFAULT_CAP_SECONDS,
     MIN_ATTEMPT_SECONDS,
     MIN_CAP_SECONDS,
@@ -41,14 +43,18 @@ TOP = 1.0 - 1e-12  # a draw at the top of the window: the delay is the window
 def policy(
     clock: SteppedClock, peers: int | None = 8, deadline: Deadline | None = None
 ) -> RetryPolicy:
-    return RetryPolicy(clock.timing(random=TOP), peers=peers, deadline=deadline)
+    """A policy whose first cap is 2 s with 8 peers, whatever SECONDS_PER_PEER is."""
+    return RetryPolicy(
+        clock.timing(random=TOP), peers=peers, deadline=deadline, seconds_per_peer=0.25
+    )
 
 
 def test_the_first_cap_follows_the_resources_sharing_the_function() -> None:
     clock = SteppedClock()
-    assert policy(clock, peers=8).cap == pytest.approx(8 * SECONDS_PER_PEER)
-    assert policy(clock, peers=None).cap == pytest.approx(DEFAULT_CAP_SECONDS)
-    assert policy(clock, peers=1).cap == pytest.approx(max(MIN_CAP_SECONDS, SECONDS_PER_PEER))
+    timing = clock.timing()
+    assert RetryPolicy(timing, peers=8).cap == pytest.approx(8 * SECONDS_PER_PEER)
+    assert RetryPolicy(timing, peers=None).cap == pytest.approx(DEFAULT_CAP_SECONDS)
+    assert RetryPolicy(timing, peers=1).cap == pytest.approx(max(MIN_CAP_SECONDS, SECONDS_PER_PEER))
 
 
 def test_waits_grow_to_the_cap_within_a_call_and_calls_are_paced_only_after_throttling() -> None:
@@ -72,7 +78,7 @@ def test_the_cap_grows_on_throttling_at_full_cap_and_shrinks_on_acceptance() -> 
         retries.before_retry(attempt)
         retries.throttled()
     grown = retries.cap
-    assert grown > first * 1.5
+    assert first * 1.5 < grown <= first * CAP_CEILING  # never past the ceiling
     retries.before_retry(3)
     retries.accepted()
     assert retries.cap < grown
@@ -141,7 +147,7 @@ def test_retries_transient_errors_until_success() -> None:
         attempt,
         transient_cause=lambda e: "throttled" if isinstance(e, Throttled) else None,
         deadline=Deadline.after(60, clock),
-        policy=RetryPolicy(clock.timing(random=0.5), peers=16),  # cap 4 s
+        policy=RetryPolicy(clock.timing(random=0.5), peers=16, seconds_per_peer=0.25),  # cap 4 s
         timing=clock.timing(random=0.5),
         limits=LIMITS,
         on_retry=lambda cause, pause: waits.append((cause, pause)),
@@ -184,7 +190,7 @@ def test_stops_before_the_deadline_counting_the_slowest_attempt() -> None:
             attempt,
             transient_cause=lambda e: "throttled",
             deadline=Deadline.after(10, clock),
-            policy=RetryPolicy(clock.timing(random=1.0), peers=4),  # cap 1 s
+            policy=RetryPolicy(clock.timing(random=1.0), peers=4, seconds_per_peer=0.25),  # cap 1 s
             timing=clock.timing(random=1.0),
             limits=LIMITS,
         )
@@ -193,6 +199,26 @@ def test_stops_before_the_deadline_counting_the_slowest_attempt() -> None:
     assert isinstance(raised.value.last_error, Throttled)
     assert clock.now <= 100 + 10  # never past the deadline
     assert str(raised.value) == "throttled after 4 attempts"
+
+
+def unreachable_until_exhausted(
+    attempt: Callable[[float], None],
+    clock: SteppedClock,
+    seconds_left: float,
+    limits: AttemptLimits,
+    policy: RetryPolicy | None = None,
+) -> RetriesExhausted:
+    """Retry an attempt that never reaches Chime; the RetriesExhausted it ends with."""
+    with pytest.raises(RetriesExhausted) as raised:
+        call_with_retries(
+            attempt,
+            transient_cause=lambda e: UNREACHABLE,
+            deadline=Deadline.after(seconds_left, clock),
+            policy=policy or RetryPolicy(clock.timing()),
+            timing=clock.timing(random=1.0),
+            limits=limits,
+        )
+    return raised.value
 
 
 def test_every_attempt_waits_no_longer_than_the_time_left() -> None:
@@ -205,19 +231,13 @@ def test_every_attempt_waits_no_longer_than_the_time_left() -> None:
         clock.now += 0.5 if len(windows) == 1 else seconds
         raise TimeoutError
 
-    with pytest.raises(RetriesExhausted) as raised:
-        call_with_retries(
-            attempt,
-            transient_cause=lambda e: UNREACHABLE,
-            deadline=Deadline.after(7, clock),
-            policy=RetryPolicy(clock.timing(random=1.0), peers=4),  # cap 1 s
-            timing=clock.timing(random=1.0),
-            limits=AttemptLimits(seconds=10.0),
-        )
+    timing = clock.timing(random=1.0)
+    policy = RetryPolicy(timing, peers=4, seconds_per_peer=0.25)  # cap 1 s
+    exhausted = unreachable_until_exhausted(attempt, clock, 7, AttemptLimits(10.0), policy)
     # THEN the hung attempt waits only for what is left, and the deadline is never passed
     assert windows == [7.0, 6.25]
     assert clock.now == 100 + 7
-    assert raised.value.attempts == 2
+    assert exhausted.attempts == 2
 
 
 def test_no_attempt_starts_without_time_left() -> None:
@@ -243,14 +263,7 @@ def test_unreachable_gives_up_after_its_own_limit() -> None:
         calls += 1
         raise ConnectionRefusedError
 
-    with pytest.raises(RetriesExhausted) as raised:
-        call_with_retries(
-            attempt,
-            transient_cause=lambda e: UNREACHABLE,
-            deadline=Deadline.after(300, clock),
-            policy=RetryPolicy(clock.timing()),
-            timing=clock.timing(),
-            limits=AttemptLimits(seconds=3.0, unreachable_attempts=3),
-        )
-    assert calls == raised.value.attempts == 3
+    limits = AttemptLimits(seconds=3.0, unreachable_attempts=3)
+    exhausted = unreachable_until_exhausted(attempt, clock, 300, limits)
+    assert calls == exhausted.attempts == 3
     assert clock.now < 100 + 10

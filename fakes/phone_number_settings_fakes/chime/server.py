@@ -61,7 +61,7 @@ def route(method: str, target: str) -> tuple[str, str, str | None]:
 
 
 class _Handler(QuietHandler):
-    server: _Server
+    server: TrackingHTTPServer[ChimeBackend]
 
     def do_GET(self) -> None:
         self._handle()
@@ -84,7 +84,7 @@ class _Handler(QuietHandler):
             except ValueError:
                 body = None
         operation, namespace, phone_number_id = route(self.command, self.path)
-        reply = self.server.backend.dispatch(
+        reply = self.server.owner.dispatch(
             operation,
             namespace,
             phone_number_id,
@@ -102,7 +102,7 @@ class _Handler(QuietHandler):
 
     def _send(self, reply: Reply) -> None:
         if reply.hang:
-            self.server.backend.wait_released(HANG_LIMIT_SECONDS)
+            self.server.owner.wait_released(HANG_LIMIT_SECONDS)
         if reply.drop or reply.hang:
             self.drop_connection()
             return
@@ -117,12 +117,6 @@ class _Handler(QuietHandler):
         self.wfile.write(payload)
 
 
-class _Server(TrackingHTTPServer):
-    def __init__(self, backend: ChimeBackend) -> None:
-        super().__init__(_Handler)
-        self.backend = backend
-
-
 class FakeChimeServer(LocalServer):
     """Serves a ChimeBackend on 127.0.0.1 (random port) for real boto3 clients."""
 
@@ -132,8 +126,8 @@ class FakeChimeServer(LocalServer):
         super().__init__()
         self.backend = backend
 
-    def make_server(self) -> TrackingHTTPServer:
-        return _Server(self.backend)
+    def make_server(self) -> TrackingHTTPServer[ChimeBackend]:
+        return TrackingHTTPServer(_Handler, self.backend)
 
     def stop(self) -> None:
         self.backend.release_hung()

@@ -36,10 +36,9 @@ class _Handler(QuietHandler):
         self.end_headers()
 
 
-class _Server(TrackingHTTPServer):
+class _Server(TrackingHTTPServer["CfnResponder"]):
     def __init__(self, owner: CfnResponder, context: ssl.SSLContext) -> None:
-        super().__init__(_Handler)
-        self.owner = owner
+        super().__init__(_Handler, owner)
         self._context = context
 
     def finish_request(self, request: Any, client_address: Any) -> None:
@@ -82,7 +81,7 @@ class CfnResponder(LocalServer):
         with self._lock:
             return self._dropped
 
-    def make_server(self) -> TrackingHTTPServer:
+    def make_server(self) -> TrackingHTTPServer[CfnResponder]:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         self._leaf.configure_cert(context)
         return _Server(self, context)

@@ -57,7 +57,7 @@ class QueuedEvent:
 class _Handler(QuietHandler):
     # Headers and body go out in two writes; with Nagle the body waits for a delayed ACK.
     disable_nagle_algorithm = True
-    server: _Server
+    server: TrackingHTTPServer[RuntimeApi]
 
     def _reply(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
@@ -71,7 +71,7 @@ class _Handler(QuietHandler):
         if self.path != f"{PREFIX}/invocation/next":
             self._reply(404, b'{"errorType":"UnknownPath"}')
             return
-        event = self.server.api.next_event()
+        event = self.server.owner.next_event()
         if event is None:  # shutting down
             self.close_connection = True
             return
@@ -83,7 +83,7 @@ class _Handler(QuietHandler):
                 "Lambda-Runtime-Deadline-Ms": str(
                     int((time.time() + event.timeout_seconds) * 1000)
                 ),
-                "Lambda-Runtime-Invoked-Function-Arn": self.server.api.function_arn,
+                "Lambda-Runtime-Invoked-Function-Arn": self.server.owner.function_arn,
                 "Lambda-Runtime-Trace-Id": event.trace_id,
             },
         )
@@ -92,20 +92,14 @@ class _Handler(QuietHandler):
         body = self.read_body()
         parts = self.path.removeprefix(PREFIX).split("/")  # ['', 'invocation', id, kind]
         if self.path == f"{PREFIX}/init/error":
-            self.server.api.record_init_error(RuntimeAnswer("init_error", body, time.monotonic()))
+            self.server.owner.record_init_error(RuntimeAnswer("init_error", body, time.monotonic()))
             self._reply(202, b'{"status":"OK"}')
         elif len(parts) == 4 and parts[1] == "invocation" and parts[3] in ("response", "error"):
             answer = RuntimeAnswer(parts[3], body, time.monotonic())
-            status = self.server.api.record_answer(parts[2], answer)
+            status = self.server.owner.record_answer(parts[2], answer)
             self._reply(status, b'{"status":"OK"}' if status == 202 else b"{}")
         else:
             self._reply(404, b'{"errorType":"UnknownPath"}')
-
-
-class _Server(TrackingHTTPServer):
-    def __init__(self, api: RuntimeApi) -> None:
-        super().__init__(_Handler)
-        self.api = api
 
 
 class RuntimeApi(LocalServer):
@@ -124,8 +118,8 @@ class RuntimeApi(LocalServer):
         self._events: dict[str, QueuedEvent] = {}
         self._closed = False
 
-    def make_server(self) -> TrackingHTTPServer:
-        return _Server(self)
+    def make_server(self) -> TrackingHTTPServer[RuntimeApi]:
+        return TrackingHTTPServer(_Handler, self)
 
     @property
     def address(self) -> str:

@@ -1,0 +1,227 @@
+"""``python -m bench.simulate``: the retry policy in a discrete-event model, in seconds.
+
+N invocations start together; each makes 3 calls in turn (GetPhoneNumber, two
+UpdatePhoneNumber), retrying throttled ones, against one token bucket (rate R, burst B,
+continuous refill: a request takes a token or is answered 429 and takes none). A neighbour
+reads one number every 1/(0.2 R) s and never retries. Virtual time: the whole grid with
+many seeds takes seconds, so a trade-off curve over the policy's constant can be drawn,
+which the real benchmark (``bench.load``, minutes per point) cannot afford. The policies
+are the product's own ``RetryPolicy`` (on a virtual clock) and the two baselines.
+
+    python -m bench.simulate                       # the grid, 60 seeds per row
+    python -m bench.simulate --sweep 0.1 0.2 0.3   # trade-off over SECONDS_PER_PEER
+
+Calibration: for today's full jitter it gives what the real benchmark measures (burst 1:
+about 1.6-1.8 wall/bound at 30 resources and 5 req/s, 1.1 and 20 429s per success at 60
+and 1 req/s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import heapq
+import math
+import random
+import statistics
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Final, Protocol
+
+from bench.grid import GRID, Row
+from phone_number_settings_lambda.retry import (
+    SECONDS_PER_PEER,
+    Backoff,
+    Deadline,
+    RetryPolicy,
+    Timing,
+)
+
+BUDGET_SECONDS: Final = 877.0  # the default function's: 900 s less the margins
+CALLS: Final = 3
+
+
+class Waits(Protocol):
+    def before_call(self) -> float: ...
+
+    def before_retry(self, attempt: int) -> float | None: ...  # None: give up (boto3)
+
+    def accepted(self) -> None: ...
+
+    def throttled(self) -> None: ...
+
+
+class Boto3Legacy:
+    """boto3's default retries: at most 5 attempts, rand() x 2**(k-1) before retry k."""
+
+    def __init__(self, draw: Callable[[], float]) -> None:
+        self._draw = draw
+
+    def before_call(self) -> float:
+        return 0.0
+
+    def before_retry(self, attempt: int) -> float | None:
+        return None if attempt >= 5 else self._draw() * 2.0 ** (attempt - 1)
+
+    def accepted(self) -> None:
+        pass
+
+    def throttled(self) -> None:
+        pass
+
+
+class FullJitter(Boto3Legacy):
+    """The handler before the policy: full jitter, 0.5 s base, 5 s cap, until the deadline."""
+
+    def before_retry(self, attempt: int) -> float | None:
+        return Backoff(0.5, 5.0).delay(attempt, self._draw)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    wall_over_bound: float
+    throttled_per_success: float
+    neighbour_share: float
+    failed: int
+
+
+class Clock:
+    """The virtual time every simulated invocation reads."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def simulate(policy: str, row: Row, seed: int, seconds_per_peer: float) -> Outcome:
+    draws = random.Random(seed)
+    clock = Clock()
+    tokens, refilled = float(row.burst), 0.0
+
+    def take(at: float) -> bool:
+        nonlocal tokens, refilled
+        tokens = min(row.burst, tokens + (at - refilled) * row.rate)
+        refilled = at
+        if tokens >= 1.0 - 1e-9:
+            tokens -= 1.0
+            return True
+        return False
+
+    def waits(start: float) -> Waits:
+        draw = random.Random(draws.random()).random
+        if policy == "boto3":
+            return Boto3Legacy(draw)
+        if policy == "full jitter":
+            return FullJitter(draw)
+        return RetryPolicy(
+            Timing(clock=clock, random=draw),
+            peers=row.resources,
+            deadline=Deadline(start + BUDGET_SECONDS, clock),
+            seconds_per_peer=seconds_per_peer,
+        )
+
+    n = row.resources
+    starts = [draws.uniform(0.0, 0.05) for _ in range(n)]
+    policies: list[Waits] = []
+    for start in starts:
+        clock.now = start
+        policies.append(waits(start))
+    calls, attempts, ends = [0] * n, [0] * n, [math.nan] * n
+    failed = [False] * n
+    accepted = throttled = sequence = 0
+    arrivals: list[tuple[float, int, int]] = []  # (at the bucket, seq, who)
+    answers: list[tuple[float, int, int, bool]] = []  # (back at the caller, seq, who, ok)
+
+    def send(who: int, at: float) -> None:
+        nonlocal sequence
+        if at - starts[who] > BUDGET_SECONDS:
+            failed[who], ends[who] = True, starts[who] + BUDGET_SECONDS
+            return
+        sequence += 1
+        heapq.heappush(arrivals, (at + draws.uniform(0.0025, 0.01), sequence, who))
+
+    for who in range(n):
+        send(who, starts[who])
+    period = 1.0 / (0.2 * row.rate)
+    neighbour_at = draws.uniform(0.0, period)
+    neighbour: list[tuple[float, bool]] = []
+    while any(math.isnan(end) for end in ends):
+        soonest = min(
+            arrivals[0][0] if arrivals else math.inf,
+            answers[0][0] if answers else math.inf,
+            neighbour_at,
+        )
+        clock.now = soonest
+        if soonest == neighbour_at:
+            neighbour.append((soonest, take(soonest)))
+            neighbour_at += period
+        elif arrivals and arrivals[0][0] == soonest:
+            at, _, who = heapq.heappop(arrivals)
+            sequence += 1
+            heapq.heappush(answers, (at + draws.uniform(0.0025, 0.01), sequence, who, take(at)))
+        else:
+            at, _, who, ok = heapq.heappop(answers)
+            waiting = policies[who]
+            if ok:
+                accepted += 1
+                waiting.accepted()
+                calls[who] += 1
+                attempts[who] = 0
+                if calls[who] == CALLS:
+                    ends[who] = at
+                    continue
+                send(who, at + waiting.before_call())
+            else:
+                throttled += 1
+                waiting.throttled()
+                attempts[who] += 1
+                pause = waiting.before_retry(attempts[who])
+                if pause is None:
+                    failed[who], ends[who] = True, at
+                    continue
+                send(who, at + pause)
+    wall = max(ends)
+    reads = [ok for at, ok in neighbour if at <= wall]
+    return Outcome(
+        wall_over_bound=wall / (accepted / row.rate),
+        throttled_per_success=throttled / max(accepted, 1),
+        neighbour_share=reads.count(False) / max(len(reads), 1),
+        failed=sum(failed),
+    )
+
+
+def mean_outcome(policy: str, row: Row, seeds: int, seconds_per_peer: float) -> str:
+    outcomes = [simulate(policy, row, seed, seconds_per_peer) for seed in range(seeds)]
+    wall = statistics.mean(o.wall_over_bound for o in outcomes)
+    per_success = statistics.mean(o.throttled_per_success for o in outcomes)
+    neighbour = statistics.mean(o.neighbour_share for o in outcomes)
+    failed = sum(o.failed for o in outcomes)
+    return f"{wall:4.2f} {per_success:5.1f} {neighbour:4.0%}" + (f" F{failed}" if failed else "")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.simulate", description=__doc__)
+    parser.add_argument("--seeds", type=int, default=60)
+    parser.add_argument("--sweep", type=float, nargs="+", metavar="SECONDS_PER_PEER")
+    args = parser.parse_args(argv)
+    print(f"simulated, mean of {args.seeds} seeds; cells: wall/bound, 429 per success, "
+          "neighbour's 429 share, F = FAILED resources (sum)")  # fmt: skip
+    print(f"{'':>16}" + "".join(f"{row.label.removesuffix(' req/s'):>24}" for row in GRID))
+    if args.sweep:
+        lines = [(f"ours {value:g}", "ours", value) for value in args.sweep]
+    else:
+        lines = [
+            ("boto3", "boto3", SECONDS_PER_PEER),
+            ("full jitter", "full jitter", SECONDS_PER_PEER),
+            (f"ours {SECONDS_PER_PEER:g}", "ours", SECONDS_PER_PEER),
+        ]
+    for label, policy, value in lines:
+        cells = "".join(f"{mean_outcome(policy, row, args.seeds, value):>24}" for row in GRID)
+        print(f"{label:>16}{cells}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
