@@ -24,7 +24,11 @@ from aws_cdk import aws_ssm as ssm
 from constructs import Construct, IConstruct
 
 from phone_number_settings_cdk.bundling import handler_code
-from phone_number_settings_core.rules import SHARED_PROVIDER_PARAMETER_NAME
+from phone_number_settings_core.rules import (
+    PROVIDER_TIMEOUT_SECONDS,
+    RESPONSE_GRACE_SECONDS,
+    SHARED_PROVIDER_PARAMETER_NAME,
+)
 from phone_number_settings_lambda import LAMBDA_HANDLER, RESOURCES_VARIABLE
 
 if TYPE_CHECKING:
@@ -34,14 +38,14 @@ if TYPE_CHECKING:
 LAMBDA_RUNTIME: Final = lambda_.Runtime.PYTHON_3_14
 # The handler retries throttling within its own time budget and answers before the Lambda
 # timeout; five minutes leaves room for several backoff rounds of two or three API calls.
-DEFAULT_TIMEOUT: Final = Duration.minutes(15)
+DEFAULT_TIMEOUT: Final = Duration.seconds(PROVIDER_TIMEOUT_SECONDS)
 # Lambda gives CPU in proportion to memory: 256 MB roughly halves the cold start of importing
 # boto3 compared with 128 MB, while the function itself needs well under 128 MB.
 DEFAULT_MEMORY_SIZE_MB: Final = 256
 DEFAULT_LOG_RETENTION: Final = logs.RetentionDays.ONE_MONTH
 # CloudFormation waits this long past the Lambda timeout for a response (ServiceTimeout), so a
 # response lost in a crash fails the stack within minutes instead of the default hour.
-RESPONSE_GRACE: Final = Duration.seconds(60)
+RESPONSE_GRACE: Final = Duration.seconds(RESPONSE_GRACE_SECONDS)
 # The handler keeps 3 s to send its response and at least 2 s to undo a failed event's
 # earlier calls; below 10 s too little is left for the calls themselves.
 MIN_LAMBDA_TIMEOUT_SECONDS: Final = 10

@@ -26,6 +26,7 @@ from phone_number_settings_core.rules import (
     PRODUCT_TYPE,
     RESOURCE_TYPE,
     SHARED_PROVIDER_EXPORT_NAME,
+    SHARED_PROVIDER_SERVICE_TIMEOUT_SECONDS,
     Namespace,
     ProductType,
 )
@@ -148,6 +149,8 @@ def _template(adoption: Adoption) -> dict[str, Any]:
                 "UpdateReplacePolicy": RETAIN,
                 "Properties": {
                     "ServiceToken": {IMPORT_VALUE: SHARED_PROVIDER_EXPORT_NAME},
+                    # What the shared provider's function needs: its timeout and a grace.
+                    "ServiceTimeout": str(SHARED_PROVIDER_SERVICE_TIMEOUT_SECONDS),
                     **number.properties,
                 },
             }

@@ -34,6 +34,11 @@ RESOURCE_TYPE: Final = "Custom::PhoneNumberSettings"
 # Where the shared provider stack (one per account and Region) publishes its ServiceToken.
 SHARED_PROVIDER_EXPORT_NAME: Final = "PhoneNumberSettings-ServiceToken"
 SHARED_PROVIDER_PARAMETER_NAME: Final = "/phone-number-settings/service-token"
+# The provider function's default timeout (Lambda's most: it costs nothing unless used), and
+# how long past it CloudFormation waits for a response (the resources' ServiceTimeout).
+PROVIDER_TIMEOUT_SECONDS: Final = 900
+RESPONSE_GRACE_SECONDS: Final = 60
+SHARED_PROVIDER_SERVICE_TIMEOUT_SECONDS: Final = PROVIDER_TIMEOUT_SECONDS + RESPONSE_GRACE_SECONDS
 
 PHONE_NUMBER_ID: Final = "PhoneNumberId"
 CALLING_NAME: Final = "CallingName"

@@ -124,3 +124,57 @@ def test_budget_exhaustion_mid_event_reverts_what_it_changed(
         f"{NUMBER}: Chime unavailable; gave up after "
     )
     assert chime.number(NUMBER)["ProductType"] == "VoiceConnector"
+
+
+def test_a_response_refused_with_503_is_sent_again(chime: ChimeBackend, invoke: Invoker) -> None:
+    invoke.cold_start(SteppedClock())
+    chime.seed_number(NUMBER)
+    invoke.responder.answer_next([503, None])  # S3's SlowDown, then a dropped connection
+    event = invoke.event("Create", SETTINGS)
+    invoke.handler(event, invoke.context())
+    attempts = invoke.responder.attempts(event["ResponseURL"])
+    assert [status for status, _ in attempts] == [503, None, 200]
+    assert attempts[0][1] == attempts[2][1]
+    assert attempts[2][1]["Status"] == "SUCCESS"
+
+
+def test_a_response_refused_with_403_is_not_sent_again_and_is_logged(
+    chime: ChimeBackend, invoke: Invoker, caplog: pytest.LogCaptureFixture
+) -> None:
+    chime.seed_number(NUMBER)
+    invoke.responder.answer_next([403])
+    event = invoke.event("Create", SETTINGS)
+    invoke.handler(event, invoke.context())
+    assert [status for status, _ in invoke.responder.attempts(event["ResponseURL"])] == [403]
+    assert "SUCCESS response refused with HTTP 403" in caplog.text
+    assert event["ResponseURL"].split("?")[1] not in caplog.text
+
+
+def test_a_response_that_cannot_be_delivered_in_time_is_logged(
+    chime: ChimeBackend, invoke: Invoker, caplog: pytest.LogCaptureFixture
+) -> None:
+    # GIVEN a ResponseURL that keeps answering 503, and little time left
+    invoke.cold_start(SteppedClock())
+    chime.seed_number(NUMBER)
+    invoke.responder.answer_next([503] * 1000)
+    event = invoke.event("Create", SETTINGS)
+    invoke.handler(event, invoke.context(timeout_seconds=15))
+    attempts = invoke.responder.attempts(event["ResponseURL"])
+    assert len(attempts) > 1
+    assert {status for status, _ in attempts} == {503}
+    assert "response not delivered: HTTP 503 after" in caplog.text
+
+
+def test_a_reply_without_phone_number_fails_the_detail_and_reverts_what_landed(
+    chime: ChimeBackend, invoke: Invoker
+) -> None:
+    chime.seed_number(NUMBER, product_type="VoiceConnector", calling_name="Old Name")
+    chime.omit_phone_number(1, operation="UpdatePhoneNumber", detail="CallingName")
+    response = invoke("Create", SETTINGS)
+    assert response["Status"] == "FAILED"
+    assert response["Reason"] == (
+        "CallingName failed, reverted ProductType, CallingName: UpdatePhoneNumber CallingName "
+        f"on {NUMBER}: Chime's reply holds no PhoneNumber"
+    )
+    assert chime.number(NUMBER)["ProductType"] == "VoiceConnector"
+    assert chime.number(NUMBER)["CallingName"] == "Old Name"

@@ -15,7 +15,11 @@ from phone_number_settings_cli import __version__
 from phone_number_settings_cli.adopt import AdoptedNumber, Adoption, adopt_number
 from phone_number_settings_cli.adopt_writers import write_json, write_python, write_yaml
 from phone_number_settings_core.model import LivePhoneNumber
-from phone_number_settings_core.rules import SHARED_PROVIDER_EXPORT_NAME, Namespace
+from phone_number_settings_core.rules import (
+    SHARED_PROVIDER_EXPORT_NAME,
+    SHARED_PROVIDER_SERVICE_TIMEOUT_SECONDS,
+    Namespace,
+)
 
 NUMBER = "+12065550100"
 VOICE = Namespace.CHIME_SDK_VOICE
@@ -201,6 +205,7 @@ class TestWriters:
             "UpdateReplacePolicy": "Retain",
             "Properties": {
                 "ServiceToken": {"Fn::ImportValue": SHARED_PROVIDER_EXPORT_NAME},
+                "ServiceTimeout": str(SHARED_PROVIDER_SERVICE_TIMEOUT_SECONDS),
                 "PhoneNumberId": "+12065550100",
                 "ProductType": "VoiceConnector",
                 "Name": "Support line",
