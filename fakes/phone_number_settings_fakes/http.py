@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import socket
 import sys
@@ -70,7 +71,7 @@ class TrackingHTTPServer(ThreadingHTTPServer, Generic[Owner]):
                 sock.shutdown(socket.SHUT_RDWR)
 
 
-class LocalServer:
+class LocalServer(abc.ABC):
     """Serves ``make_server()``'s server from a daemon thread; a context manager."""
 
     thread_name = "local-server"
@@ -79,8 +80,9 @@ class LocalServer:
         self._server: TrackingHTTPServer[Any] | None = None
         self._thread: threading.Thread | None = None
 
+    @abc.abstractmethod
     def make_server(self) -> TrackingHTTPServer[Any]:
-        raise NotImplementedError
+        """Builds the server bound to port 0; each fake says what it serves."""
 
     @property
     def port(self) -> int:
