@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from phone_number_settings_cli.templates import as_passed, resolved_at_deploy
+from phone_number_settings_core.duplicates import NumberKey, declared_twice
 from phone_number_settings_core.errors import InvalidPropertyError
+from phone_number_settings_core.model import DesiredSettings
 from phone_number_settings_core.properties import KnownOnlyAtDeployError, parse_properties
 from phone_number_settings_core.rules import (
     DETAILS_IN_CALL_ORDER,
@@ -117,22 +119,32 @@ def duplicate_numbers(
     """
     found: dict[str, str] = {}
     for region in regions:
-        first_seen: dict[tuple[str, str, str, str | None], Declared] = {}
-        for resource in resources:
-            try:
-                desired = parse_properties(
-                    as_passed(resource.properties),
-                    default_region=region,
-                    is_unresolved=resolved_at_deploy,
-                )
-            except (InvalidPropertyError, KnownOnlyAtDeployError):
-                continue
-            location = (desired.phone_number_id, str(desired.namespace), desired.region)
-            first = first_seen.setdefault((*location, resource.condition), resource)
-            if first is not resource and resource.logical_id not in found:
-                found[resource.logical_id] = (
-                    f"{PHONE_NUMBER_ID}: {desired.phone_number_id} ({desired.namespace}, "
-                    f"{desired.region}) is also declared by {first.logical_id}; the two "
-                    "resources would overwrite each other's settings"
+        claims = [
+            ((NumberKey.of(desired), resource.condition), resource.logical_id)
+            for resource in resources
+            if (desired := _comparable(resource, region)) is not None
+        ]
+        twice = declared_twice(claims)
+        for claim, logical_id in claims:
+            owners = twice.get(claim, ())
+            if owners and owners[0] != logical_id:
+                key, first = claim[0], owners[0]
+                found.setdefault(
+                    logical_id,
+                    f"{PHONE_NUMBER_ID}: {key.phone_number_id} ({key.namespace}, {key.region}) "
+                    f"is also declared by {first}; the two resources would overwrite each "
+                    "other's settings",
                 )
     return list(found.items())
+
+
+def _comparable(resource: Declared, region: str) -> DesiredSettings | None:
+    """The resource's settings in ``region``; None if it breaks a rule or waits on the deploy."""
+    try:
+        return parse_properties(
+            as_passed(resource.properties),
+            default_region=region,
+            is_unresolved=resolved_at_deploy,
+        )
+    except (InvalidPropertyError, KnownOnlyAtDeployError):
+        return None

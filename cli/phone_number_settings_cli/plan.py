@@ -232,10 +232,7 @@ def _without_duplicates(
 ) -> list[ResourcePlan | PendingRead]:
     """Numbers declared twice are INVALID, each naming all its declarations: not read."""
     pending = {
-        index: (
-            NumberKey(item.desired.phone_number_id, item.desired.namespace, item.desired.region),
-            item,
-        )
+        index: (NumberKey.of(item.desired), item)
         for index, item in enumerate(prepared)
         if isinstance(item, PendingRead)
     }

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
+from phone_number_settings_core.model import DesiredSettings
 from phone_number_settings_core.rules import Namespace
+
+Key = TypeVar("Key", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -16,10 +20,14 @@ class NumberKey:
     namespace: Namespace
     region: str
 
+    @classmethod
+    def of(cls, desired: DesiredSettings) -> NumberKey:
+        return cls(desired.phone_number_id, desired.namespace, desired.region)
 
-def declared_twice(owners: Iterable[tuple[NumberKey, str]]) -> dict[NumberKey, tuple[str, ...]]:
+
+def declared_twice(owners: Iterable[tuple[Key, str]]) -> dict[Key, tuple[str, ...]]:
     """Each key claimed by two or more owners (construct paths, logical ids), in order."""
-    claims: dict[NumberKey, list[str]] = {}
+    claims: dict[Key, list[str]] = {}
     for key, owner in owners:
         claims.setdefault(key, []).append(owner)
     return {key: tuple(found) for key, found in claims.items() if len(found) > 1}
