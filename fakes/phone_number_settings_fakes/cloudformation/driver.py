@@ -170,14 +170,7 @@ class CloudFormationDriver:
                     if resource.spec.deletion_policy == RETAIN:
                         operation.skipped.append(_retained("rollback", resource, RETAIN))
                         continue
-                    self._send(
-                        operation,
-                        "rollback",
-                        "Delete",
-                        resource.spec,
-                        resource.spec.properties,
-                        physical_id=resource.physical_id,
-                    )
+                    self._delete(operation, "rollback", resource)
                 self.deployed = {}
                 return operation
             self.deployed[spec.logical_id] = deployed
@@ -223,46 +216,20 @@ class CloudFormationDriver:
             if old.spec.update_replace_policy == RETAIN:
                 operation.skipped.append(_retained("cleanup", old, f"UpdateReplacePolicy {RETAIN}"))
                 continue
-            self._send(
-                operation,
-                "cleanup",
-                "Delete",
-                old.spec,
-                old.spec.properties,
-                physical_id=old.physical_id,
-            )
+            self._delete(operation, "cleanup", old)
         new_ids = {spec.logical_id for spec in template.custom_resources()}
         for logical_id, old in reversed(list(before.items())):
             if logical_id in new_ids:
                 continue
             self.deployed.pop(logical_id, None)
-            if old.spec.deletion_policy in (RETAIN, RETAIN_EXCEPT_ON_CREATE):
-                operation.skipped.append(
-                    _retained("cleanup", old, f"DeletionPolicy {old.spec.deletion_policy}")
-                )
-                continue
-            self._send(
-                operation, "cleanup", "Delete", old.spec, old.spec.properties,
-                physical_id=old.physical_id,
-            )  # fmt: skip
+            self._delete_unless_retained(operation, "cleanup", old)
         operation.status = "UPDATE_COMPLETE"
         return operation
 
     def delete_stack(self) -> StackOperation:
         operation = self._begin("DELETE")
         for resource in reversed(list(self.deployed.values())):
-            policy = resource.spec.deletion_policy
-            if policy in (RETAIN, RETAIN_EXCEPT_ON_CREATE):
-                operation.skipped.append(_retained("delete", resource, f"DeletionPolicy {policy}"))
-                continue
-            self._send(
-                operation,
-                "delete",
-                "Delete",
-                resource.spec,
-                resource.spec.properties,
-                physical_id=resource.physical_id,
-            )
+            self._delete_unless_retained(operation, "delete", resource)
         self.deployed = {}
         self.template = None
         self.close()
@@ -277,10 +244,7 @@ class CloudFormationDriver:
         for old, spec, physical_id in reversed(touched):
             if old is None or old.physical_id != physical_id:
                 # Created by this update, or replaced: the new one goes.
-                self._send(
-                    operation, "rollback", "Delete", spec, spec.properties,
-                    physical_id=physical_id,
-                )  # fmt: skip
+                self._delete(operation, "rollback", _Deployed(spec, physical_id))
                 continue
             self._send(
                 operation,
@@ -291,6 +255,26 @@ class CloudFormationDriver:
                 physical_id=old.physical_id,
                 old_properties=spec.properties,
             )
+
+    def _delete_unless_retained(
+        self, operation: StackOperation, phase: str, resource: _Deployed
+    ) -> None:
+        """A resource leaving the stack, unless its DeletionPolicy keeps it (as CloudFormation)."""
+        policy = resource.spec.deletion_policy
+        if policy in (RETAIN, RETAIN_EXCEPT_ON_CREATE):
+            operation.skipped.append(_retained(phase, resource, f"DeletionPolicy {policy}"))
+        else:
+            self._delete(operation, phase, resource)
+
+    def _delete(self, operation: StackOperation, phase: str, resource: _Deployed) -> None:
+        self._send(
+            operation,
+            phase,
+            "Delete",
+            resource.spec,
+            resource.spec.properties,
+            physical_id=resource.physical_id,
+        )
 
     # ----- one event -----------------------------------------------------------------
 
