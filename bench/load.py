@@ -55,7 +55,7 @@ from phone_number_settings_fakes.lambda_service.runner import (
     LambdaEnvironment,
     base_python,
 )
-from phone_number_settings_lambda import RESOURCES_VARIABLE
+from phone_number_settings_lambda import RESOURCES_SERVED_VARIABLE
 
 BENCH_DIR: Final = Path(__file__).resolve().parent
 RESULTS_DIR: Final = BENCH_DIR / "results"
@@ -103,7 +103,7 @@ class Fleet:
         env["PYTHONPATH"] = os.pathsep.join(
             [str(self.function.asset_dir), str(self.runtime.runtime_dir), str(self.code_dir)]
         )
-        env[RESOURCES_VARIABLE] = str(resources)
+        env[RESOURCES_SERVED_VARIABLE] = str(resources)
         return env
 
 

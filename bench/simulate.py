@@ -9,7 +9,7 @@ which the real benchmark (``bench.load``, minutes per point) cannot afford. The 
 are the product's own ``RetryPolicy`` (on a virtual clock) and the two baselines.
 
     python -m bench.simulate                       # the grid, 60 seeds per row
-    python -m bench.simulate --sweep 0.1 0.2 0.3   # trade-off over SECONDS_PER_PEER
+    python -m bench.simulate --sweep 0.1 0.2 0.3   # trade-off over SECONDS_PER_RESOURCE
 
 Calibration: for today's full jitter it gives what the real benchmark measures (burst 1:
 about 1.6-1.8 wall/bound at 30 resources and 5 req/s, 1.1 and 20 429s per success at 60
@@ -29,13 +29,8 @@ from dataclasses import dataclass
 from typing import Final, Protocol
 
 from bench.grid import GRID, Row
-from phone_number_settings_lambda.retry import (
-    SECONDS_PER_PEER,
-    Backoff,
-    Deadline,
-    RetryPolicy,
-    Timing,
-)
+from phone_number_settings_chime.deadline import Deadline, Timing
+from phone_number_settings_chime.retry import SECONDS_PER_RESOURCE, Backoff, RetryPolicy
 
 BUDGET_SECONDS: Final = 877.0  # the default function's: 900 s less the margins
 CALLS: Final = 3
@@ -95,7 +90,7 @@ class Clock:
         return self.now
 
 
-def simulate(policy: str, row: Row, seed: int, seconds_per_peer: float) -> Outcome:
+def simulate(policy: str, row: Row, seed: int, seconds_per_resource: float) -> Outcome:
     draws = random.Random(seed)
     clock = Clock()
     tokens, refilled = float(row.burst), 0.0
@@ -117,9 +112,9 @@ def simulate(policy: str, row: Row, seed: int, seconds_per_peer: float) -> Outco
             return FullJitter(draw)
         return RetryPolicy(
             Timing(clock=clock, random=draw),
-            peers=row.resources,
+            resources_served=row.resources,
             deadline=Deadline(start + BUDGET_SECONDS, clock),
-            seconds_per_peer=seconds_per_peer,
+            seconds_per_resource=seconds_per_resource,
         )
 
     n = row.resources
@@ -192,8 +187,8 @@ def simulate(policy: str, row: Row, seed: int, seconds_per_peer: float) -> Outco
     )
 
 
-def mean_outcome(policy: str, row: Row, seeds: int, seconds_per_peer: float) -> str:
-    outcomes = [simulate(policy, row, seed, seconds_per_peer) for seed in range(seeds)]
+def mean_outcome(policy: str, row: Row, seeds: int, seconds_per_resource: float) -> str:
+    outcomes = [simulate(policy, row, seed, seconds_per_resource) for seed in range(seeds)]
     wall = statistics.mean(o.wall_over_bound for o in outcomes)
     per_success = statistics.mean(o.throttled_per_success for o in outcomes)
     neighbour = statistics.mean(o.neighbour_share for o in outcomes)
@@ -204,7 +199,7 @@ def mean_outcome(policy: str, row: Row, seeds: int, seconds_per_peer: float) -> 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.simulate", description=__doc__)
     parser.add_argument("--seeds", type=int, default=60)
-    parser.add_argument("--sweep", type=float, nargs="+", metavar="SECONDS_PER_PEER")
+    parser.add_argument("--sweep", type=float, nargs="+", metavar="SECONDS_PER_RESOURCE")
     args = parser.parse_args(argv)
     print(f"simulated, mean of {args.seeds} seeds; cells: wall/bound, 429 per success, "
           "neighbour's 429 share, F = FAILED resources (sum)")  # fmt: skip
@@ -213,9 +208,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         lines = [(f"ours {value:g}", "ours", value) for value in args.sweep]
     else:
         lines = [
-            ("boto3", "boto3", SECONDS_PER_PEER),
-            ("full jitter", "full jitter", SECONDS_PER_PEER),
-            (f"ours {SECONDS_PER_PEER:g}", "ours", SECONDS_PER_PEER),
+            ("boto3", "boto3", SECONDS_PER_RESOURCE),
+            ("full jitter", "full jitter", SECONDS_PER_RESOURCE),
+            (f"ours {SECONDS_PER_RESOURCE:g}", "ours", SECONDS_PER_RESOURCE),
         ]
     for label, policy, value in lines:
         cells = "".join(f"{mean_outcome(policy, row, args.seeds, value):>24}" for row in GRID)

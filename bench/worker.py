@@ -26,10 +26,10 @@ from typing import Any
 import baseline_handler  # type: ignore[import-not-found]  # beside this file when run
 import boto3
 
+from phone_number_settings_chime.gateway import ChimeClients
+from phone_number_settings_chime.retry import Backoff
 from phone_number_settings_core.rules import Namespace
-from phone_number_settings_lambda.chime import ChimeClients
 from phone_number_settings_lambda.handler import build_handler
-from phone_number_settings_lambda.retry import Backoff
 
 Handler = Callable[[dict[str, Any], Any], None]
 

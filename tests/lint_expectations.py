@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Final
 
 MISTAKES: Final = Path(__file__).resolve().parent / "data" / "phone-numbers-with-mistakes.yaml"
-RULES_MODULE: Final = "phone_number_settings_cli.cfn_lint_rules"
+RULES_MODULE: Final = "phone_number_settings_cfn_lint"
 # A line of the template ending in "# expect E9101" must be reported with that rule.
 _EXPECTATION: Final = re.compile(r"#\s*expect\s+(?P<rule>[EWI]\d{4})\s*$")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from phone_number_settings_lambda.retry import Timing
+from phone_number_settings_chime.deadline import Timing
 
 
 class SteppedClock:

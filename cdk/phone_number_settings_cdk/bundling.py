@@ -1,8 +1,8 @@
 """Builds the provider Lambda's asset from installed packages: no Docker, no network.
 
-The asset holds the Lambda package, the core package it stands on, and crhelper (with its
-LICENSE and NOTICE, which Apache-2.0 requires us to ship). boto3 is left out: the Lambda
-Python runtime has it.
+The asset holds the Lambda package, the Chime client and the core package it stands on,
+and crhelper (with its LICENSE and NOTICE, which Apache-2.0 requires us to ship). boto3 is
+left out: the Lambda Python runtime has it.
 Files are copied in sorted order and only their bytes and relative paths reach the
 output, so two checkouts of the same sources give the same asset hash.
 """
@@ -20,13 +20,18 @@ import jsii
 from aws_cdk import AssetHashType, BundlingOptions, DockerImage, ILocalBundling
 from aws_cdk import aws_lambda as lambda_
 
+import phone_number_settings_chime
 import phone_number_settings_core
 import phone_number_settings_lambda
 
 # The packages the function imports, by their installed location.
 FUNCTION_PACKAGE_DIRS: Final = tuple(
     Path(package.__file__).resolve().parent
-    for package in (phone_number_settings_lambda, phone_number_settings_core)
+    for package in (
+        phone_number_settings_lambda,
+        phone_number_settings_chime,
+        phone_number_settings_core,
+    )
     if package.__file__ is not None
 )
 CRHELPER_PACKAGE_DIR: Final = Path(crhelper.__file__).resolve().parent

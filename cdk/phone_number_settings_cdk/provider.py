@@ -29,7 +29,7 @@ from phone_number_settings_core.rules import (
     RESPONSE_GRACE_SECONDS,
     SHARED_PROVIDER_PARAMETER_NAME,
 )
-from phone_number_settings_lambda import LAMBDA_HANDLER, RESOURCES_VARIABLE
+from phone_number_settings_lambda import LAMBDA_HANDLER, RESOURCES_SERVED_VARIABLE
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -226,7 +226,7 @@ class PhoneNumberSettingsProvider(Construct):
     def serve(self, resource: Construct) -> None:
         """Count ``resource`` among those this function serves: its retries scale with them."""
         self._served.append(resource.node.path)
-        self.function.add_environment(RESOURCES_VARIABLE, str(len(self._served)))
+        self.function.add_environment(RESOURCES_SERVED_VARIABLE, str(len(self._served)))
 
     @property
     def service_token(self) -> str:

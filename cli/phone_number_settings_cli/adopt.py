@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final, Protocol
 
+from phone_number_settings_chime.deadline import Deadline
 from phone_number_settings_core.errors import BlockedChangeError, InvalidPropertyError
 from phone_number_settings_core.model import CallingNameStatus, LivePhoneNumber
 from phone_number_settings_core.planner import plan_changes
@@ -37,7 +38,6 @@ from phone_number_settings_core.rules import (
     Namespace,
     fixed_region,
 )
-from phone_number_settings_lambda.retry import Deadline
 
 # Read-only: the IAM action adopt needs (both namespaces use the chime prefix).
 IAM_ACTIONS: Final = ("chime:ListPhoneNumbers",)

@@ -15,13 +15,14 @@ from typing import Final
 import boto3
 import botocore.exceptions
 
+from phone_number_settings_chime.deadline import Deadline, Timing
+from phone_number_settings_chime.gateway import ChimeClients, ChimeGateway, plain_words
+from phone_number_settings_chime.retry import UNREACHABLE, AttemptLimits
 from phone_number_settings_core.errors import ChimeApiError
 from phone_number_settings_core.model import LivePhoneNumber
 from phone_number_settings_core.rules import Namespace
-from phone_number_settings_lambda.chime import ChimeClients, ChimeGateway, plain_words
-from phone_number_settings_lambda.retry import UNREACHABLE, AttemptLimits, Deadline, Timing
 
-PLAN_BUDGET: Final = "within the plan's time budget (--timeout)"
+PLAN_DEADLINE_PURPOSE: Final = "within the plan's time budget (--timeout)"
 # The plan waits a few seconds for one answer and tries an unreachable endpoint three
 # times: a wrong endpoint or no network is reported within seconds. Throttling is
 # retried for as long as --timeout allows.
@@ -49,7 +50,7 @@ class WaitNotices:
         self._notice(f"{words}; retrying (the plan waits up to its --timeout)")
 
 
-ADOPT_BUDGET: Final = "within adopt's time budget (--timeout)"
+ADOPT_DEADLINE_PURPOSE: Final = "within adopt's time budget (--timeout)"
 
 
 class ReadOnlyGateway:
@@ -80,12 +81,12 @@ class ReadOnlyGateways:
         *,
         timing: Timing | None = None,
         notice: Callable[[str], None] = lambda line: None,
-        budget: str = PLAN_BUDGET,
+        deadline_purpose: str = PLAN_DEADLINE_PURPOSE,
     ) -> None:
         self._clients = clients or ChimeClients()
         self._timing = timing or Timing()
         self._waits = WaitNotices(notice, self._timing.clock)
-        self._budget = budget
+        self._deadline_purpose = deadline_purpose
         self._lock = threading.Lock()
         self._gateways: dict[tuple[Namespace, str], ReadOnlyGateway] = {}
 
@@ -106,7 +107,7 @@ class ReadOnlyGateways:
                         client,
                         namespace=namespace,
                         region=region,
-                        budget=self._budget,
+                        deadline_purpose=self._deadline_purpose,
                         limits=PLAN_LIMITS,
                         timing=self._timing,
                         on_retry=self._waits,

@@ -17,18 +17,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Final, NoReturn, TextIO
 
+from phone_number_settings_chime.deadline import Deadline
 from phone_number_settings_cli import __version__
 from phone_number_settings_cli.adopt import ListerFactory, NumbersNotListedError, adopt
 from phone_number_settings_cli.adopt_writers import WRITERS
-from phone_number_settings_cli.gateways import ADOPT_BUDGET, ReadOnlyGateways, configured_region
+from phone_number_settings_cli.gateways import (
+    ADOPT_DEADLINE_PURPOSE,
+    ReadOnlyGateways,
+    configured_region,
+)
 from phone_number_settings_cli.plan import ReaderFactory, exit_code, plan_all
 from phone_number_settings_cli.render import render_json, render_table
-from phone_number_settings_cli.templates import (
-    ResourceDeclaration,
-    TemplateError,
-    read_assembly,
-    read_template,
-)
 from phone_number_settings_core.errors import InvalidPropertyError, PhoneNumberSettingsError
 from phone_number_settings_core.rules import (
     DEFAULT_NAMESPACE,
@@ -38,7 +37,12 @@ from phone_number_settings_core.rules import (
     check_region,
     fixed_region,
 )
-from phone_number_settings_lambda.retry import Deadline
+from phone_number_settings_templates.reader import (
+    TemplateError,
+    TemplateResource,
+    read_assembly,
+    read_template,
+)
 
 EXIT_ERROR: Final = 1
 DEFAULT_CONCURRENCY: Final = 4
@@ -192,7 +196,9 @@ def run(
     stdout: TextIO,
     stderr: TextIO,
     clock: Callable[[], float] = time.monotonic,
-    listers: Callable[[], ListerFactory] = lambda: ReadOnlyGateways(budget=ADOPT_BUDGET),
+    listers: Callable[[], ListerFactory] = lambda: ReadOnlyGateways(
+        deadline_purpose=ADOPT_DEADLINE_PURPOSE
+    ),
 ) -> int:
     """The command with its collaborators handed in; returns the exit code."""
     try:
@@ -216,7 +222,7 @@ def run(
         return EXIT_ERROR
     region = _once(configured_region)
 
-    def default_region(declaration: ResourceDeclaration) -> str:
+    def default_region(declaration: TemplateResource) -> str:
         return declaration.stack_region or region()
 
     def progress(done: int, total: int) -> None:

@@ -14,11 +14,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Final, Protocol
 
-from phone_number_settings_cli.templates import (
-    ResourceDeclaration,
-    resolved_at_deploy,
-    shown_expression,
-)
+from phone_number_settings_chime.deadline import Deadline
 from phone_number_settings_core.duplicates import NumberKey, declared_twice, declared_twice_message
 from phone_number_settings_core.errors import (
     BlockedChangeError,
@@ -27,11 +23,15 @@ from phone_number_settings_core.errors import (
     PhoneNumberNotFoundError,
     PhoneNumberSettingsError,
 )
-from phone_number_settings_core.model import DesiredSettings, DetailChange, LivePhoneNumber
+from phone_number_settings_core.model import DeclaredSettings, DetailChange, LivePhoneNumber
 from phone_number_settings_core.planner import needs_call, plan_changes
 from phone_number_settings_core.properties import KnownOnlyAtDeployError, parse_properties
 from phone_number_settings_core.rules import DETAILS_IN_CALL_ORDER, PHONE_NUMBER_ID, Namespace
-from phone_number_settings_lambda.retry import Deadline
+from phone_number_settings_templates.reader import (
+    TemplateResource,
+    resolved_at_deploy,
+    shown_expression,
+)
 
 PROGRESS_THRESHOLD: Final = 20
 PROGRESS_EVERY: Final = 20
@@ -76,7 +76,7 @@ class DetailRow:
 
 @dataclass(frozen=True)
 class ResourcePlan:
-    declaration: ResourceDeclaration
+    declaration: TemplateResource
     status: Status
     phone_number_id: str | None = None
     namespace: str | None = None
@@ -92,8 +92,8 @@ class ResourcePlan:
 class PendingRead:
     """A valid declaration whose number must be read before it can be planned."""
 
-    declaration: ResourceDeclaration
-    desired: DesiredSettings
+    declaration: TemplateResource
+    desired: DeclaredSettings
     # Details whose declared value is an intrinsic, with its short rendering.
     unresolved: Mapping[str, str] = field(hash=False)
 
@@ -108,7 +108,7 @@ ReaderFactory = Callable[[Namespace, str], NumberReader]
 Progress = Callable[[int, int], None]
 
 
-def prepare(declaration: ResourceDeclaration, *, default_region: str) -> ResourcePlan | PendingRead:
+def prepare(declaration: TemplateResource, *, default_region: str) -> ResourcePlan | PendingRead:
     """Validate a declaration with the handler's own parser; no I/O.
 
     ``default_region`` is the region the deploy's Lambda would use when the resource
@@ -189,10 +189,10 @@ def plan_read(pending: PendingRead, *, readers: ReaderFactory, deadline: Deadlin
 
 
 def plan_all(
-    declarations: Sequence[ResourceDeclaration],
+    declarations: Sequence[TemplateResource],
     *,
     readers: ReaderFactory,
-    default_region: Callable[[ResourceDeclaration], str],
+    default_region: Callable[[TemplateResource], str],
     deadline: Deadline,
     concurrency: int,
     progress: Progress | None = None,
@@ -266,7 +266,7 @@ def exit_code(plans: Iterable[ResourcePlan]) -> int:
 
 
 def _known_at_deploy(
-    declaration: ResourceDeclaration,
+    declaration: TemplateResource,
     number: str | None,
     rows: tuple[DetailRow, ...],
     keys: Sequence[str],

@@ -6,7 +6,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from phone_number_settings_core.model import DesiredSettings
+from phone_number_settings_core.model import DeclaredSettings
 from phone_number_settings_core.rules import Namespace
 
 Key = TypeVar("Key", bound=Hashable)
@@ -21,7 +21,7 @@ class NumberKey:
     region: str
 
     @classmethod
-    def of(cls, desired: DesiredSettings) -> NumberKey:
+    def of(cls, desired: DeclaredSettings) -> NumberKey:
         return cls(desired.phone_number_id, desired.namespace, desired.region)
 
 

@@ -34,7 +34,7 @@ def _attribute(key: str, description: str) -> Any:
 
 
 @dataclass(frozen=True)
-class DesiredSettings:
+class DeclaredSettings:
     """The validated ResourceProperties of one event. ``None`` means "not managed"."""
 
     phone_number_id: str

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from phone_number_settings_core.errors import BlockedChangeError
 from phone_number_settings_core.model import (
     CallingNameStatus,
-    DesiredSettings,
+    DeclaredSettings,
     DetailChange,
     LivePhoneNumber,
 )
@@ -22,7 +22,7 @@ PENDING_CALLING_NAME_RULE = (
 )
 
 
-def check_live_rules(desired: DesiredSettings, live: LivePhoneNumber) -> None:
+def check_live_rules(desired: DeclaredSettings, live: LivePhoneNumber) -> None:
     """Raise BlockedChangeError if the live number cannot take the declared settings."""
     number = desired.phone_number_id
     if live.is_toll_free:
@@ -53,7 +53,7 @@ def needs_call(detail: str, declared: str, live: LivePhoneNumber) -> bool:
     return declared != (current or "")
 
 
-def plan_changes(desired: DesiredSettings, live: LivePhoneNumber) -> tuple[DetailChange, ...]:
+def plan_changes(desired: DeclaredSettings, live: LivePhoneNumber) -> tuple[DetailChange, ...]:
     """The calls that make ``live`` match ``desired``, in call order; checks live rules first."""
     check_live_rules(desired, live)
     changes = tuple(
@@ -76,7 +76,7 @@ class CleanupPlan:
     warnings: tuple[str, ...]
 
 
-def plan_cleanup(declared: DesiredSettings, live: LivePhoneNumber) -> CleanupPlan:
+def plan_cleanup(declared: DeclaredSettings, live: LivePhoneNumber) -> CleanupPlan:
     """Clear the Name and CallingName this resource set, only where the live value is still ours.
 
     A product type cannot be unset, so it stays as it is.

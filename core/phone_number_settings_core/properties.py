@@ -1,11 +1,11 @@
-"""Turn ResourceProperties into validated DesiredSettings: every rule checked once, here."""
+"""Turn ResourceProperties into validated DeclaredSettings: every rule checked once, here."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
 from phone_number_settings_core.errors import InvalidPropertyError, MissingRegionError
-from phone_number_settings_core.model import DesiredSettings
+from phone_number_settings_core.model import DeclaredSettings
 from phone_number_settings_core.rules import (
     DEFAULT_NAMESPACE,
     DETAILS,
@@ -33,13 +33,13 @@ def parse_properties(
     *,
     default_region: str,
     is_unresolved: Callable[[object], bool] = never_unresolved,
-) -> DesiredSettings:
+) -> DeclaredSettings:
     """Check every rule, then build the settings; raises InvalidPropertyError.
 
     ``default_region`` is used when the resource gives no Region ("" if there is none:
     MissingRegionError). Values for which ``is_unresolved`` is true (the plan's intrinsic
     functions) pass the rules that need them; a detail so declared is listed in
-    ``DesiredSettings.unresolved``, and an unresolved number, namespace or region raises
+    ``DeclaredSettings.unresolved``, and an unresolved number, namespace or region raises
     KnownOnlyAtDeployError.
     """
     if not isinstance(properties, Mapping) or not all(isinstance(k, str) for k in properties):
@@ -67,7 +67,7 @@ def parse_properties(
         value = properties.get(key)
         return value if isinstance(value, str) and not unresolved(key) else None
 
-    return DesiredSettings(
+    return DeclaredSettings(
         phone_number_id=str(properties[PHONE_NUMBER_ID]),
         namespace=namespace,
         region=region,

@@ -67,7 +67,7 @@ class Detail:
     """A phone-number detail that UpdatePhoneNumber sets, one detail per call."""
 
     key: str  # the resource property and the API field, e.g. "CallingName"
-    field: str  # the attribute of DesiredSettings and LivePhoneNumber, e.g. "calling_name"
+    field: str  # the attribute of DeclaredSettings and LivePhoneNumber, e.g. "calling_name"
     sensitive: bool  # the API model marks it sensitive: never logged, never in a Reason
     clearable: bool  # "" clears it; a product type cannot be unset
 

@@ -1,8 +1,9 @@
-"""The Lambda function behind ``Custom::PhoneNumberSettings``, and its Chime gateway.
+"""The Lambda function behind ``Custom::PhoneNumberSettings``.
 
 ``handler`` is the crhelper edge; ``lifecycle`` runs Create, Update and Delete as plain
-functions; ``chime`` talks to the Chime APIs with the retries of ``retry``. The asset ships
-this package, ``phone_number_settings_core`` and crhelper.
+functions; ``response`` sends the answer to CloudFormation. Chime is reached through
+``phone_number_settings_chime``. The asset ships this package, the Chime client,
+``phone_number_settings_core`` and crhelper: exactly what the function runs.
 """
 
 from __future__ import annotations
@@ -13,4 +14,4 @@ from typing import Final
 LAMBDA_HANDLER: Final = "phone_number_settings_lambda.handler.handler"
 # How many resources of its stack a provider function serves; the construct sets it and the
 # retry policy scales its first backoff cap with it.
-RESOURCES_VARIABLE: Final = "PHONE_NUMBER_SETTINGS_RESOURCES"
+RESOURCES_SERVED_VARIABLE: Final = "PHONE_NUMBER_SETTINGS_RESOURCES_SERVED"

@@ -17,19 +17,20 @@ from typing import Any, Final, TypeVar
 
 from crhelper import CfnResource
 
+from phone_number_settings_chime.deadline import Deadline, Timing
+from phone_number_settings_chime.gateway import ChimeClients, ChimeGateway
+from phone_number_settings_chime.retry import Pacing, RetryPolicy
 from phone_number_settings_core.errors import PhoneNumberSettingsError
 from phone_number_settings_core.rules import Namespace
-from phone_number_settings_lambda import RESOURCES_VARIABLE, log_redaction
-from phone_number_settings_lambda.chime import ChimeClients, ChimeGateway
+from phone_number_settings_lambda import RESOURCES_SERVED_VARIABLE, log_redaction
 from phone_number_settings_lambda.lifecycle import (
-    Budget,
+    EventDeadlines,
     GatewayFactory,
     PhoneNumberGateway,
     create_or_update,
     delete,
 )
 from phone_number_settings_lambda.response import ResponseSender
-from phone_number_settings_lambda.retry import Deadline, Pacing, RetryPolicy, Timing
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -61,9 +62,9 @@ _PYTHON_LEVELS: Final = frozenset({"DEBUG", "INFO", "WARNING", "ERROR", "CRITICA
 SEND_MARGIN_SECONDS: Final = 0.2
 
 
-def peers(environ: Mapping[str, str]) -> int | None:
+def resources_served(environ: Mapping[str, str]) -> int | None:
     """How many resources share this function (the construct sets it), if known."""
-    text = environ.get(RESOURCES_VARIABLE, "")
+    text = environ.get(RESOURCES_SERVED_VARIABLE, "")
     return int(text) if text.isdigit() and int(text) > 0 else None
 
 
@@ -94,7 +95,7 @@ class _CfnResource(CfnResource):
         super()._send(status, reason, send_response=self._deliver)  # type: ignore[misc]
 
 
-class LambdaEdge:
+class CustomResourceHandler:
     """One execution environment's handler: crhelper turns its answers into the response."""
 
     def __init__(
@@ -133,7 +134,9 @@ class LambdaEdge:
         self._helper(event, context)
 
     def _retry_policy(self, deadline: Deadline) -> Pacing:
-        return RetryPolicy(self._timing, peers=peers(self._environ), deadline=deadline)
+        return RetryPolicy(
+            self._timing, resources_served=resources_served(self._environ), deadline=deadline
+        )
 
     def _gateways(self, deadline: Deadline) -> GatewayFactory:
         """This event's gateways: one retry policy for all of its calls."""
@@ -165,13 +168,13 @@ class LambdaEdge:
             max(REVERT_RESERVE_MIN_SECONDS, left * REVERT_RESERVE_SHARE),
             left / 2,
         )
-        budget = Budget.within(deadline, reserve)
+        deadlines = EventDeadlines.within(deadline, reserve)
         outcome = guarded(
             lambda: create_or_update(
                 event.get("ResourceProperties"),
                 default_region=self._default_region(),
-                gateways=self._gateways(budget.apply),
-                budget=budget,
+                gateways=self._gateways(deadlines.apply),
+                deadlines=deadlines,
             )
         )
         self._helper.Data.update(outcome.data)
@@ -200,12 +203,12 @@ def build_handler(
     clients: ChimeClients | None = None,
     timing: Timing | None = None,
     pacing: PacingFactory | None = None,
-) -> LambdaEdge:
+) -> CustomResourceHandler:
     """A new edge: what a new execution environment would build on its first event.
 
     ``pacing`` replaces the retry policy (given each event's deadline); benchmarks compare.
     """
-    return LambdaEdge(
+    return CustomResourceHandler(
         environ=os.environ if environ is None else environ,
         clients=clients or ChimeClients(),
         timing=timing or Timing(),
@@ -214,7 +217,7 @@ def build_handler(
 
 
 @functools.cache
-def _this_environment() -> LambdaEdge:
+def _this_environment() -> CustomResourceHandler:
     return build_handler()
 
 

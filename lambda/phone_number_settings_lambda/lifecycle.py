@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from phone_number_settings_chime.deadline import Deadline
+from phone_number_settings_chime.retry import THROTTLED
 from phone_number_settings_core.errors import (
     ChimeApiError,
     ChimeUnavailableError,
@@ -19,11 +21,10 @@ from phone_number_settings_core.errors import (
     PhoneNumberNotFoundError,
     PhoneNumberSettingsError,
 )
-from phone_number_settings_core.model import DesiredSettings, DetailChange, LivePhoneNumber
+from phone_number_settings_core.model import DeclaredSettings, DetailChange, LivePhoneNumber
 from phone_number_settings_core.planner import plan_changes, plan_cleanup
 from phone_number_settings_core.properties import parse_properties
 from phone_number_settings_core.rules import CALLING_NAME, SENSITIVE_DETAILS, Namespace
-from phone_number_settings_lambda.retry import THROTTLED, Deadline
 
 logger = logging.getLogger(__name__)
 
@@ -50,14 +51,14 @@ class Outcome:
 
 
 @dataclass(frozen=True)
-class Budget:
+class EventDeadlines:
     """Time for the event's own calls, and the later limit for reverting them."""
 
     apply: Deadline
     revert: Deadline
 
     @classmethod
-    def within(cls, deadline: Deadline, revert_reserve: float) -> Budget:
+    def within(cls, deadline: Deadline, revert_reserve: float) -> EventDeadlines:
         return cls(apply=deadline.earlier_by(revert_reserve), revert=deadline)
 
 
@@ -66,12 +67,12 @@ def create_or_update(
     *,
     default_region: str,
     gateways: GatewayFactory,
-    budget: Budget,
+    deadlines: EventDeadlines,
 ) -> Outcome:
     """Make the number match the properties: all the event's changes, or none of them."""
     desired = parse_properties(properties, default_region=default_region)
     gateway = gateways(desired.namespace, desired.region)
-    live = gateway.get(desired.phone_number_id, budget.apply)
+    live = gateway.get(desired.phone_number_id, deadlines.apply)
     changes = plan_changes(desired, live)
     logger.debug(
         "%s: planned %s", desired.phone_number_id, ", ".join(map(_shown, changes)) or "no call"
@@ -79,7 +80,7 @@ def create_or_update(
     applied: list[DetailChange] = []
     for change in changes:
         try:
-            live = _apply(gateway, desired, change, budget.apply)
+            live = _apply(gateway, desired, change, deadlines.apply)
         except PhoneNumberSettingsError as error:
             raise _reverted(
                 gateway,
@@ -87,7 +88,7 @@ def create_or_update(
                 applied=applied,
                 failed=change,
                 error=error,
-                deadline=budget.revert,
+                deadline=deadlines.revert,
             ) from None
         applied.append(change)
     if not changes:
@@ -139,7 +140,7 @@ def _shown(change: DetailChange) -> str:
 
 def _apply(
     gateway: PhoneNumberGateway,
-    desired: DesiredSettings,
+    desired: DeclaredSettings,
     change: DetailChange,
     deadline: Deadline,
 ) -> LivePhoneNumber:
@@ -157,7 +158,7 @@ def _apply(
 
 def _reverted(
     gateway: PhoneNumberGateway,
-    desired: DesiredSettings,
+    desired: DeclaredSettings,
     *,
     applied: list[DetailChange],
     failed: DetailChange,
@@ -198,7 +199,7 @@ def _refused(error: PhoneNumberSettingsError) -> bool:
 
 
 def _landed(
-    gateway: PhoneNumberGateway, desired: DesiredSettings, change: DetailChange, deadline: Deadline
+    gateway: PhoneNumberGateway, desired: DeclaredSettings, change: DetailChange, deadline: Deadline
 ) -> bool:
     try:
         live = gateway.get(desired.phone_number_id, deadline)

@@ -20,7 +20,8 @@ from collections.abc import Mapping
 from typing import Any, Final
 from urllib.parse import urlsplit, urlunsplit
 
-from phone_number_settings_lambda.retry import Backoff, Deadline, Timing
+from phone_number_settings_chime.deadline import Deadline, Timing
+from phone_number_settings_chime.retry import Backoff
 
 logger = logging.getLogger(__name__)
 

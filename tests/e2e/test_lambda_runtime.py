@@ -25,10 +25,11 @@ def test_function_spec_comes_from_the_template(example_template: StackTemplate) 
     function = example_template.function(provider_function(example_template))
     assert function.handler == "phone_number_settings_lambda.handler.handler"
     assert function.timeout_seconds == 900
-    assert function.environment == {"PHONE_NUMBER_SETTINGS_RESOURCES": "3"}
+    assert function.environment == {"PHONE_NUMBER_SETTINGS_RESOURCES_SERVED": "3"}
     assert (function.log_format, function.application_log_level) == ("JSON", "INFO")
     assert sorted(p.name for p in function.asset_dir.iterdir()) == [
         "crhelper",
+        "phone_number_settings_chime",
         "phone_number_settings_core",
         "phone_number_settings_lambda",
     ]

@@ -13,8 +13,6 @@ from typing import Any
 
 import pytest
 
-from phone_number_settings_cli.parameters import declared_parameters, parameter_values, resolve
-from phone_number_settings_cli.templates import load_template
 from phone_number_settings_core.rules import SHARED_PROVIDER_EXPORT_NAME
 from phone_number_settings_fakes.chime import CallRecord, ChimeBackend
 from phone_number_settings_fakes.cloudformation import CfnResponder
@@ -25,6 +23,12 @@ from phone_number_settings_fakes.cloudformation.assembly import (
 )
 from phone_number_settings_fakes.cloudformation.driver import CloudFormationDriver, StackOperation
 from phone_number_settings_fakes.lambda_service.runner import ACCOUNT_ID, LambdaEnvironment
+from phone_number_settings_templates.parameters import (
+    declared_parameters,
+    parameter_values,
+    resolve,
+)
+from phone_number_settings_templates.reader import load_template
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
 

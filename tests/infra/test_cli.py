@@ -19,8 +19,10 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("cli")]
 
 STACK = "PhoneNumberSettingsExample"
 # The packages the Lambda asset holds, by the folder (layer) they live in.
+# What the function runs, by layer, in the order the bundler copies them.
 FUNCTION_PACKAGES = {
     "lambda": "phone_number_settings_lambda",
+    "chime": "phone_number_settings_chime",
     "core": "phone_number_settings_core",
 }
 NODE_BANNER = re.compile(r"end-of-life|\bEOL\b|deprecated", re.IGNORECASE)
@@ -80,7 +82,7 @@ def test_cfn_lint_finds_no_errors_or_warnings(example_synthesis: Synthesis) -> N
     result = run(
         [
             str(VENV_BIN / "cfn-lint"), "--format", "parseable", *map(str, templates),
-            "--append-rules", "phone_number_settings_cli.cfn_lint_rules",
+            "--append-rules", "phone_number_settings_cfn_lint",
         ],
         cwd=REPO_ROOT,
     )  # fmt: skip
@@ -151,6 +153,6 @@ def test_asset_hash_is_the_same_for_two_checkouts(
 
     # And the hash does follow the content: a changed handler file gives a new asset.
     changed = _checkout_copy(tmp_path / "changed")
-    rules_file = changed[1] / "rules.py"
+    rules_file = changed[list(FUNCTION_PACKAGES).index("core")] / "rules.py"
     rules_file.write_text(rules_file.read_text() + "\n# changed\n")
     assert _asset_hash(changed, tmp_path / "changed-out") != first

@@ -22,7 +22,7 @@ from phone_number_settings_cdk import (
 from phone_number_settings_cdk.provider import LAMBDA_RUNTIME
 from phone_number_settings_core import rules
 from phone_number_settings_core.model import RESPONSE_ATTRIBUTES
-from phone_number_settings_lambda import LAMBDA_HANDLER, RESOURCES_VARIABLE
+from phone_number_settings_lambda import LAMBDA_HANDLER, RESOURCES_SERVED_VARIABLE
 from tests.infra.conftest import REPO_ROOT, VENV_BIN, SharedApp, run
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("cdk")]
@@ -158,7 +158,7 @@ def test_function_runtime_architecture_logging_and_handler(shared_app: SharedApp
     # Lambda's log-level controls are the one switch: no variable that would override them.
     # The one variable tells the retry policy how many resources share the function.
     (function,) = template.find_resources(FUNCTION_TYPE).values()
-    assert function["Properties"]["Environment"] == {"Variables": {RESOURCES_VARIABLE: "3"}}
+    assert function["Properties"]["Environment"] == {"Variables": {RESOURCES_SERVED_VARIABLE: "3"}}
     template.has_resource(
         "AWS::Logs::LogGroup",
         {

@@ -1,7 +1,7 @@
 """The examples/ folder: TypeScript type-checked and synthesised, every template through cfn-lint.
 
 The commands are the ones README documents: ``tsc`` and ``cdk synth`` with the pinned
-tools, and ``cfn-lint --append-rules phone_number_settings_cli.cfn_lint_rules``.
+tools, and ``cfn-lint --append-rules phone_number_settings_cfn_lint``.
 """
 
 from __future__ import annotations
@@ -13,14 +13,18 @@ from typing import Any
 
 import pytest
 
-from phone_number_settings_cli.parameters import declared_parameters, parameter_values, resolve
-from phone_number_settings_cli.templates import as_passed, load_template
 from phone_number_settings_core.properties import parse_properties
 from phone_number_settings_core.rules import (
     CLOUDFORMATION_PROPERTIES,
     RESOURCE_PROPERTIES,
     RESOURCE_TYPE,
 )
+from phone_number_settings_templates.parameters import (
+    declared_parameters,
+    parameter_values,
+    resolve,
+)
+from phone_number_settings_templates.reader import as_passed, load_template
 from tests.infra.conftest import NODE_BIN, REPO_ROOT, VENV_BIN, run
 from tests.lint_expectations import MISTAKES, RULES_MODULE, expected_findings
 

@@ -25,9 +25,12 @@ NOT_SOURCES = shutil.ignore_patterns(
 # Every package of the distribution, by the folder (layer) it lives in.
 PACKAGES = {
     "core": "phone_number_settings_core",
+    "chime": "phone_number_settings_chime",
     "lambda": "phone_number_settings_lambda",
     "cdk": "phone_number_settings_cdk",
+    "templates": "phone_number_settings_templates",
     "cli": "phone_number_settings_cli",
+    "lint": "phone_number_settings_cfn_lint",
 }
 
 EXAMPLE_STACK = "PhoneNumberSettingsExample"
@@ -140,7 +143,7 @@ def test_wheel_installs_and_synthesises_outside_the_repo(tmp_path: Path) -> None
     )
     linted = run(
         [str(venv / "bin" / "cfn-lint"), str(mistake), "--format", "parseable",
-         "--append-rules", "phone_number_settings_cli.cfn_lint_rules"],
+         "--append-rules", "phone_number_settings_cfn_lint"],
         cwd=outside,
         env=env,
     )  # fmt: skip

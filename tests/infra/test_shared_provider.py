@@ -23,12 +23,12 @@ from phone_number_settings_cdk.provider import (
     service_timeout_for,
 )
 from phone_number_settings_cdk.provider_stack import SHARED_PROVIDER_STACK_NAME
-from phone_number_settings_cli.templates import load_template
 from phone_number_settings_core.rules import (
     SHARED_PROVIDER_EXPORT_NAME,
     SHARED_PROVIDER_PARAMETER_NAME,
 )
 from phone_number_settings_fakes.cloudformation.assembly import Synthesis
+from phone_number_settings_templates.reader import load_template
 from tests.infra.conftest import REPO_ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("cdk")]

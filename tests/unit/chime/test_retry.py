@@ -7,19 +7,18 @@ from collections.abc import Callable
 
 import pytest
 
-from phone_number_settings_lambda.retry import (
+from phone_number_settings_chime.deadline import Deadline, Timing
+from phone_number_settings_chime.retry import (
     CAP_CEILING,
     DEFAULT_CAP_SECONDS,
     MIN_ATTEMPT_SECONDS,
     MIN_CAP_SECONDS,
-    SECONDS_PER_PEER,
+    SECONDS_PER_RESOURCE,
     UNREACHABLE,
     AttemptLimits,
     Backoff,
-    Deadline,
     RetriesExhausted,
     RetryPolicy,
-    Timing,
     call_with_retries,
 )
 from tests.stepped_clock import SteppedClock
@@ -41,20 +40,25 @@ TOP = 1.0 - 1e-12  # a draw at the top of the window: the delay is the window
 
 
 def policy(
-    clock: SteppedClock, peers: int | None = 8, deadline: Deadline | None = None
+    clock: SteppedClock, resources_served: int | None = 8, deadline: Deadline | None = None
 ) -> RetryPolicy:
-    """A policy whose first cap is 2 s with 8 peers, whatever SECONDS_PER_PEER is."""
+    """A policy whose first cap is 2 s with 8 resources, whatever SECONDS_PER_RESOURCE is."""
     return RetryPolicy(
-        clock.timing(random=TOP), peers=peers, deadline=deadline, seconds_per_peer=0.25
+        clock.timing(random=TOP),
+        resources_served=resources_served,
+        deadline=deadline,
+        seconds_per_resource=0.25,
     )
 
 
 def test_the_first_cap_follows_the_resources_sharing_the_function() -> None:
     clock = SteppedClock()
     timing = clock.timing()
-    assert RetryPolicy(timing, peers=8).cap == pytest.approx(8 * SECONDS_PER_PEER)
-    assert RetryPolicy(timing, peers=None).cap == pytest.approx(DEFAULT_CAP_SECONDS)
-    assert RetryPolicy(timing, peers=1).cap == pytest.approx(max(MIN_CAP_SECONDS, SECONDS_PER_PEER))
+    assert RetryPolicy(timing, resources_served=8).cap == pytest.approx(8 * SECONDS_PER_RESOURCE)
+    assert RetryPolicy(timing, resources_served=None).cap == pytest.approx(DEFAULT_CAP_SECONDS)
+    assert RetryPolicy(timing, resources_served=1).cap == pytest.approx(
+        max(MIN_CAP_SECONDS, SECONDS_PER_RESOURCE)
+    )
 
 
 def test_waits_grow_to_the_cap_within_a_call_and_calls_are_paced_only_after_throttling() -> None:
@@ -110,8 +114,8 @@ def test_the_same_draws_give_the_same_waits() -> None:
     def trace(seed: int) -> list[float]:
         clock = SteppedClock()
         draws = random.Random(seed)
-        retries = RetryPolicy(clock.timing(), peers=20)
-        retries = RetryPolicy(Timing(clock, clock.sleep, draws.random), peers=20)
+        retries = RetryPolicy(clock.timing(), resources_served=20)
+        retries = RetryPolicy(Timing(clock, clock.sleep, draws.random), resources_served=20)
         waits = []
         for k in range(40):
             clock.now += 0.5
@@ -147,7 +151,9 @@ def test_retries_transient_errors_until_success() -> None:
         attempt,
         transient_cause=lambda e: "throttled" if isinstance(e, Throttled) else None,
         deadline=Deadline.after(60, clock),
-        policy=RetryPolicy(clock.timing(random=0.5), peers=16, seconds_per_peer=0.25),  # cap 4 s
+        policy=RetryPolicy(
+            clock.timing(random=0.5), resources_served=16, seconds_per_resource=0.25
+        ),  # cap 4 s
         timing=clock.timing(random=0.5),
         limits=LIMITS,
         on_retry=lambda cause, pause: waits.append((cause, pause)),
@@ -190,7 +196,9 @@ def test_stops_before_the_deadline_counting_the_slowest_attempt() -> None:
             attempt,
             transient_cause=lambda e: "throttled",
             deadline=Deadline.after(10, clock),
-            policy=RetryPolicy(clock.timing(random=1.0), peers=4, seconds_per_peer=0.25),  # cap 1 s
+            policy=RetryPolicy(
+                clock.timing(random=1.0), resources_served=4, seconds_per_resource=0.25
+            ),  # cap 1 s
             timing=clock.timing(random=1.0),
             limits=LIMITS,
         )
@@ -232,7 +240,7 @@ def test_every_attempt_waits_no_longer_than_the_time_left() -> None:
         raise TimeoutError
 
     timing = clock.timing(random=1.0)
-    policy = RetryPolicy(timing, peers=4, seconds_per_peer=0.25)  # cap 1 s
+    policy = RetryPolicy(timing, resources_served=4, seconds_per_resource=0.25)  # cap 1 s
     exhausted = unreachable_until_exhausted(attempt, clock, 7, AttemptLimits(10.0), policy)
     # THEN the hung attempt waits only for what is left, and the deadline is never passed
     assert windows == [7.0, 6.25]

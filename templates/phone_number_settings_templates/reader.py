@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from phone_number_settings_cli.parameters import (
+from phone_number_settings_core.rules import RESOURCE_TYPE
+from phone_number_settings_templates.parameters import (
     declared_parameters,
     parameter_values,
     resolve,
     scalar_as_string,
 )
-from phone_number_settings_core.rules import RESOURCE_TYPE
 
 STACK_ARTIFACT: Final = "aws:cloudformation:stack"
 NESTED_ASSEMBLY_ARTIFACT: Final = "cdk:cloud-assembly"
@@ -41,17 +41,19 @@ class TemplateError(Exception):
 
 
 @dataclass(frozen=True)
-class ResourceDeclaration:
+class TemplateResource:
     """One ``Custom::PhoneNumberSettings`` resource as a template declares it."""
 
-    stack: str
     logical_id: str
-    # The template's Properties, top-level scalars as CloudFormation passes them (strings).
+    # The template's Properties; the plan passes top-level scalars as CloudFormation does
+    # (strings), the lint rules keep them as decoded.
     properties: object = field(hash=False)
-    # The stack's region when the cloud assembly names it; None when not known.
+    condition: str | None = None
+    # The stack's name ("" when the template alone is read), and its region when the cloud
+    # assembly names it (None when not known).
+    stack: str = ""
     stack_region: str | None = None
     source: str = ""
-    condition: str | None = None
 
 
 def is_intrinsic(value: object) -> bool:
@@ -89,7 +91,7 @@ def read_template(
     stack: str | None = None,
     stack_region: str | None = None,
     parameters: Mapping[str, str] | None = None,
-) -> tuple[ResourceDeclaration, ...]:
+) -> tuple[TemplateResource, ...]:
     """Every ``Custom::PhoneNumberSettings`` of one template file, in template order.
 
     ``parameters`` (``--parameter Key=Value``) take the place of the template's defaults;
@@ -103,14 +105,14 @@ def read_template(
 
 def read_assembly(
     directory: Path, *, parameters: Mapping[str, str] | None = None
-) -> tuple[ResourceDeclaration, ...]:
+) -> tuple[TemplateResource, ...]:
     """The declarations of every stack template of a cloud assembly (e.g. ``cdk.out``).
 
     A parameter given applies to every stack that declares it; one that no stack
     declares is an error.
     """
     given = parameters or {}
-    declarations: list[ResourceDeclaration] = []
+    declarations: list[TemplateResource] = []
     declared: set[str] = set()
     for path, stack, region in _stack_templates(directory, seen=set()):
         template = load_template(path)
@@ -149,7 +151,7 @@ def _declarations(
     stack: str | None,
     stack_region: str | None,
     given: Mapping[str, str],
-) -> tuple[ResourceDeclaration, ...]:
+) -> tuple[TemplateResource, ...]:
     resources = template.get("Resources", {})
     if not isinstance(resources, Mapping):
         raise TemplateError(f"{path}: Resources must be a JSON object")
@@ -160,7 +162,7 @@ def _declarations(
             continue
         condition = resource.get("Condition")
         declarations.append(
-            ResourceDeclaration(
+            TemplateResource(
                 stack=stack or _stack_name(path),
                 logical_id=str(logical_id),
                 properties=as_passed(resolve(resource.get("Properties", {}), values)),

@@ -1,7 +1,7 @@
 """The two rules: each resource's properties, and a number declared by two resources.
 
 Both report at the line of the property concerned. The checks live in
-``phone_number_settings_cli.lint``; these classes only walk cfn-lint's template.
+``phone_number_settings_cfn_lint.checks``; these classes only walk cfn-lint's template.
 """
 
 from __future__ import annotations
@@ -10,18 +10,19 @@ from typing import Any
 
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
 
-from phone_number_settings_cli.lint import Declared, duplicate_numbers, property_problems
+from phone_number_settings_cfn_lint.checks import duplicate_numbers, property_problems
 from phone_number_settings_core.rules import PHONE_NUMBER_ID, RESOURCE_TYPE
+from phone_number_settings_templates.reader import TemplateResource
 
 _TAGS = ["resources", "custom", "phone-number-settings"]
 
 
-def _declared(cfn: Any) -> list[Declared]:
+def _declared(cfn: Any) -> list[TemplateResource]:
     declared = []
     for logical_id, resource in cfn.get_resources([RESOURCE_TYPE]).items():
         condition = resource.get("Condition")
         declared.append(
-            Declared(
+            TemplateResource(
                 logical_id=str(logical_id),
                 properties=resource.get("Properties", {}),
                 condition=condition if isinstance(condition, str) else None,

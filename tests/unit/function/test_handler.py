@@ -10,8 +10,8 @@ import sys
 import pytest
 
 from phone_number_settings_core.errors import InvalidPropertyError, PhoneNumberSettingsError
-from phone_number_settings_lambda import LAMBDA_HANDLER, RESOURCES_VARIABLE
-from phone_number_settings_lambda.handler import guarded, log_level, peers
+from phone_number_settings_lambda import LAMBDA_HANDLER, RESOURCES_SERVED_VARIABLE
+from phone_number_settings_lambda.handler import guarded, log_level, resources_served
 
 
 def test_long_reason_keeps_its_head() -> None:
@@ -84,5 +84,5 @@ def test_importing_the_entry_point_builds_nothing() -> None:
 def test_resources_sharing_the_function_come_from_the_construct_or_are_unknown(
     value: str, expected: int | None
 ) -> None:
-    assert peers({RESOURCES_VARIABLE: value}) == expected
-    assert peers({}) is None
+    assert resources_served({RESOURCES_SERVED_VARIABLE: value}) == expected
+    assert resources_served({}) is None

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from phone_number_settings_cli.templates import (
+from phone_number_settings_templates.reader import (
     TemplateError,
     is_intrinsic,
     read_assembly,

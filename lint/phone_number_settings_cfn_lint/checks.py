@@ -9,13 +9,12 @@ as known at deploy.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Final
 
-from phone_number_settings_cli.templates import as_passed, resolved_at_deploy
 from phone_number_settings_core.duplicates import NumberKey, declared_twice
 from phone_number_settings_core.errors import InvalidPropertyError
-from phone_number_settings_core.model import DesiredSettings
+from phone_number_settings_core.model import DeclaredSettings
 from phone_number_settings_core.properties import KnownOnlyAtDeployError, parse_properties
 from phone_number_settings_core.rules import (
     DETAILS_IN_CALL_ORDER,
@@ -23,6 +22,7 @@ from phone_number_settings_core.rules import (
     check_properties,
     unknown_properties,
 )
+from phone_number_settings_templates.reader import TemplateResource, as_passed, resolved_at_deploy
 
 UNQUOTED_NUMBER_HINT: Final = (
     " (YAML reads an unquoted +12065550100 as a number and drops the +: quote it)"
@@ -35,15 +35,6 @@ class Problem:
 
     key: str | None
     message: str
-
-
-@dataclass(frozen=True)
-class Declared:
-    """One ``Custom::PhoneNumberSettings`` of a template, as decoded."""
-
-    logical_id: str
-    properties: object = field(hash=False)
-    condition: str | None = None
 
 
 class _SetAside:
@@ -107,7 +98,7 @@ def property_problems(properties: object) -> list[Problem]:
 
 
 def duplicate_numbers(
-    resources: Sequence[Declared], regions: Sequence[str]
+    resources: Sequence[TemplateResource], regions: Sequence[str]
 ) -> list[tuple[str, str]]:
     """(logical id, message) for each resource declaring a number declared before it.
 
@@ -138,7 +129,7 @@ def duplicate_numbers(
     return list(found.items())
 
 
-def _comparable(resource: Declared, region: str) -> DesiredSettings | None:
+def _comparable(resource: TemplateResource, region: str) -> DeclaredSettings | None:
     """The resource's settings in ``region``; None if it breaks a rule or waits on the deploy."""
     try:
         return parse_properties(

@@ -17,18 +17,18 @@ from typing import Any
 
 import pytest
 
+from phone_number_settings_chime.deadline import Deadline
 from phone_number_settings_cli import main as cli
 from phone_number_settings_cli.gateways import ReadOnlyGateways, configured_region
 from phone_number_settings_cli.plan import NumberReader, ReaderFactory
-from phone_number_settings_cli.templates import load_template
 from phone_number_settings_core.model import LivePhoneNumber
 from phone_number_settings_core.rules import Namespace
 from phone_number_settings_fakes.chime import ChimeBackend, NumberKind
-from phone_number_settings_lambda.retry import Deadline
+from phone_number_settings_templates.reader import load_template
 from tests.functional.conftest import seed_matching
 from tests.stepped_clock import SteppedClock
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 CONSOLE_SCRIPT = REPO_ROOT / ".venv" / "bin" / "phone-number-settings"
 NUMBER = "+12065550100"
 OTHER = "+12065550111"
@@ -630,7 +630,7 @@ class TestOutputAndExitCodes:
         caplog: pytest.LogCaptureFixture,
     ) -> None:
         # botocore's own DEBUG lines carry bodies; the plan never turns them on. Ours:
-        caplog.set_level("DEBUG", logger="phone_number_settings_lambda")
+        caplog.set_level("DEBUG", logger="phone_number_settings_chime")
         caplog.set_level("DEBUG", logger="phone_number_settings_cli")
         chime.seed_number(NUMBER, name="secretname", calling_name="Secret Old")
         result = plan_template(

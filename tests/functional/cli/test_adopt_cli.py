@@ -17,9 +17,11 @@ from botocore.stub import Stubber
 from cfnlint.api import lint
 from cfnlint.decode import decode_str
 
+from phone_number_settings_chime.deadline import Deadline
+from phone_number_settings_chime.gateway import CLIENT_CONFIG, ChimeGateway
 from phone_number_settings_cli import __version__
 from phone_number_settings_cli import main as cli
-from phone_number_settings_cli.gateways import ADOPT_BUDGET, ReadOnlyGateways
+from phone_number_settings_cli.gateways import ADOPT_DEADLINE_PURPOSE, ReadOnlyGateways
 from phone_number_settings_core.errors import ChimeApiError
 from phone_number_settings_core.rules import Namespace
 from phone_number_settings_fakes.chime import ChimeBackend
@@ -31,11 +33,9 @@ from phone_number_settings_fakes.chime.inventory import (
     SUPPORT_LINE,
     seed_team_numbers,
 )
-from phone_number_settings_lambda.chime import CLIENT_CONFIG, ChimeGateway
-from phone_number_settings_lambda.retry import Deadline
 from tests.stepped_clock import SteppedClock
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 VOICE = ["--region", "us-west-2"]
 
 
@@ -69,7 +69,9 @@ def run(
         stdout=stdout,
         stderr=stderr,
         clock=clock,
-        listers=lambda: ReadOnlyGateways(timing=clock.timing(), budget=ADOPT_BUDGET),
+        listers=lambda: ReadOnlyGateways(
+            timing=clock.timing(), deadline_purpose=ADOPT_DEADLINE_PURPOSE
+        ),
     )
     return Result(code, stdout.getvalue(), stderr.getvalue())
 
@@ -237,7 +239,7 @@ class TestListing:
         capsys: pytest.CaptureFixture[str],
         caplog: pytest.LogCaptureFixture,
     ) -> None:
-        caplog.set_level(logging.INFO, logger="phone_number_settings_lambda")
+        caplog.set_level(logging.INFO, logger="phone_number_settings_chime")
         seed_team_numbers(chime)
         assert run(capsys, "adopt", *VOICE).code == 0
         [line] = [r.getMessage() for r in caplog.records]

@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from phone_number_settings_core.errors import BlockedChangeError
-from phone_number_settings_core.model import DesiredSettings, DetailChange, LivePhoneNumber
+from phone_number_settings_core.model import DeclaredSettings, DetailChange, LivePhoneNumber
 from phone_number_settings_core.planner import plan_changes, plan_cleanup
 from phone_number_settings_core.rules import DETAIL_BY_KEY, DETAILS_IN_CALL_ORDER, Namespace
 
@@ -18,8 +18,8 @@ OTHER_VALUES = {"ProductType": "SipMediaApplicationDialIn", "Name": "lobby", "Ca
 CHOICES = ("absent", "same", "different")
 
 
-def desired(**details: str | None) -> DesiredSettings:
-    return DesiredSettings(NUMBER, Namespace.CHIME_SDK_VOICE, "us-west-2", **details)  # type: ignore[arg-type]
+def desired(**details: str | None) -> DeclaredSettings:
+    return DeclaredSettings(NUMBER, Namespace.CHIME_SDK_VOICE, "us-west-2", **details)  # type: ignore[arg-type]
 
 
 def live(**overrides: str | None) -> LivePhoneNumber:

@@ -77,7 +77,7 @@ def test_one_log_line_per_chime_call(
         "Create",
         {"PhoneNumberId": NUMBER, "ProductType": "SipMediaApplicationDialIn", "Name": NAME},
     )
-    lines = [r for r in caplog.records if r.name == "phone_number_settings_lambda.chime"]
+    lines = [r for r in caplog.records if r.name == "phone_number_settings_chime.gateway"]
     assert [r.getMessage() for r in lines] == [
         f"GetPhoneNumber {NUMBER} (chime-sdk-voice us-west-2): ok, attempts=1",
         f"UpdatePhoneNumber ProductType {NUMBER} (chime-sdk-voice us-west-2): ok, attempts=3",

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from phone_number_settings_cli.parameters import parameter_values, resolve
+from phone_number_settings_templates.parameters import parameter_values, resolve
 
 DECLARED: dict[str, Any] = {
     "Team": {"Type": "String", "Default": "Support"},

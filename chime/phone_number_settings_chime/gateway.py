@@ -21,6 +21,16 @@ import boto3
 import botocore.exceptions
 from botocore.config import Config
 
+from phone_number_settings_chime.deadline import Deadline, Timing
+from phone_number_settings_chime.retry import (
+    THROTTLED,
+    UNREACHABLE,
+    AttemptLimits,
+    Pacing,
+    RetriesExhausted,
+    RetryPolicy,
+    call_with_retries,
+)
 from phone_number_settings_core.errors import (
     ChimeApiError,
     ChimeUnavailableError,
@@ -29,17 +39,6 @@ from phone_number_settings_core.errors import (
 )
 from phone_number_settings_core.model import LivePhoneNumber
 from phone_number_settings_core.rules import SENSITIVE_DETAILS, Namespace
-from phone_number_settings_lambda.retry import (
-    THROTTLED,
-    UNREACHABLE,
-    AttemptLimits,
-    Deadline,
-    Pacing,
-    RetriesExhausted,
-    RetryPolicy,
-    Timing,
-    call_with_retries,
-)
 
 if TYPE_CHECKING:
     from mypy_boto3_chime import ChimeClient
@@ -62,7 +61,7 @@ CLIENT_CONFIG: Final = Config(
 # The Lambda waits for one attempt at most this long (and never past its deadline), and
 # keeps trying an unreachable Chime until the deadline: its stack is waiting for it.
 LAMBDA_LIMITS: Final = AttemptLimits(seconds=10.0)
-LAMBDA_BUDGET: Final = "to answer before the Lambda timeout. Retry the deployment later"
+LAMBDA_DEADLINE_PURPOSE: Final = "to answer before the Lambda timeout. Retry the deployment later"
 GET_PHONE_NUMBER: Final = "GetPhoneNumber"
 UPDATE_PHONE_NUMBER: Final = "UpdatePhoneNumber"
 LIST_PHONE_NUMBERS: Final = "ListPhoneNumbers"
@@ -174,7 +173,7 @@ def bounded(call: Callable[[], T], seconds: float) -> T:
 class ChimeGateway:
     """The lifecycle's PhoneNumberGateway over one boto3 client (one namespace, one region).
 
-    ``budget`` ends the message of ChimeUnavailableError: what the deadline was for.
+    ``deadline_purpose`` ends the message of ChimeUnavailableError: what the deadline was for.
     ``policy`` paces the retries; one per invocation, shared by its gateways.
     ``on_retry(cause, pause)`` hears of every wait between attempts.
     """
@@ -185,7 +184,7 @@ class ChimeGateway:
         *,
         namespace: Namespace,
         region: str,
-        budget: str = LAMBDA_BUDGET,
+        deadline_purpose: str = LAMBDA_DEADLINE_PURPOSE,
         limits: AttemptLimits = LAMBDA_LIMITS,
         policy: Pacing | None = None,
         timing: Timing | None = None,
@@ -194,7 +193,7 @@ class ChimeGateway:
         self._client = client
         self._namespace = namespace
         self._region = region
-        self._budget = budget
+        self._deadline_purpose = deadline_purpose
         self._limits = limits
         self._timing = timing or Timing()
         self._policy: Pacing = policy or RetryPolicy(self._timing)
@@ -362,8 +361,8 @@ class ChimeGateway:
 
     def _gave_up(self, call: str, exhausted: RetriesExhausted) -> str:
         if exhausted.attempts == 0:
-            return f"{call}: not attempted, no time left {self._budget}"
-        tried = f"gave up after {exhausted.attempts} attempts {self._budget}"
+            return f"{call}: not attempted, no time left {self._deadline_purpose}"
+        tried = f"gave up after {exhausted.attempts} attempts {self._deadline_purpose}"
         if exhausted.cause == UNREACHABLE and exhausted.last_error is not None:
             endpoint = self._client.meta.endpoint_url
             reason = plain_words(exhausted.last_error)

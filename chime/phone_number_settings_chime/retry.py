@@ -10,50 +10,21 @@ from __future__ import annotations
 
 import logging
 import math
-import random
 import threading
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Final, Protocol, TypeVar
+
+from phone_number_settings_chime.deadline import Deadline, Timing
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
-
-Clock = Callable[[], float]
 
 # An attempt with less time than this to wait for its answer is not worth starting.
 MIN_ATTEMPT_SECONDS: Final = 0.25
 # Transient causes: every attempt turned away (429), or no answer at all.
 THROTTLED: Final = "throttled"
 UNREACHABLE: Final = "unreachable"
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """A point on a monotonic clock by which work must be done."""
-
-    at: float
-    clock: Clock = field(default=time.monotonic, compare=False)
-
-    @classmethod
-    def after(cls, seconds: float, clock: Clock = time.monotonic) -> Deadline:
-        return cls(clock() + seconds, clock)
-
-    def remaining(self) -> float:
-        return self.at - self.clock()
-
-    def earlier_by(self, seconds: float) -> Deadline:
-        return Deadline(self.at - seconds, self.clock)
-
-
-@dataclass(frozen=True)
-class Timing:
-    """Where time comes from: the clock, sleeping, and the random draw of the jitter."""
-
-    clock: Clock = time.monotonic
-    sleep: Callable[[float], None] = time.sleep
-    random: Callable[[], float] = random.random
 
 
 @dataclass(frozen=True)
@@ -70,7 +41,7 @@ class Backoff:
 
 
 # RetryPolicy's constants; README "Many numbers under a rate limit" has the measurements.
-SECONDS_PER_PEER: Final = 0.2  # the first cap, per resource that shares the function
+SECONDS_PER_RESOURCE: Final = 0.2  # the first cap, per resource that shares the function
 DEFAULT_CAP_SECONDS: Final = 5.0  # the first cap without that count (a shared provider)
 THROTTLED_SHARE: Final = 0.85  # the cap settles where this share of full-cap waits meet a 429
 LEARNING_GAIN: Final = 0.3  # how far one answer moves log(cap), in standard deviations
@@ -97,7 +68,7 @@ class RetryPolicy:
     """How long to wait before an attempt, for one invocation (thread-safe).
 
     Each call backs off with capped full jitter, as AWS recommends; the cap is not a
-    constant. It starts at SECONDS_PER_PEER x ``peers`` (the resources that share the
+    constant. It starts at SECONDS_PER_RESOURCE x ``resources_served`` (the resources that share the
     function, known at synth), so a deploy's aggregate request rate does not grow with its
     size. Every answer to an attempt sent after a wait at the full cap then moves log(cap)
     towards where THROTTLED_SHARE of such attempts are throttled: the cap follows the
@@ -113,13 +84,13 @@ class RetryPolicy:
         self,
         timing: Timing,
         *,
-        peers: int | None = None,
+        resources_served: int | None = None,
         deadline: Deadline | None = None,
-        seconds_per_peer: float = SECONDS_PER_PEER,
+        seconds_per_resource: float = SECONDS_PER_RESOURCE,
     ) -> None:
         self._timing = timing
         self._deadline = deadline
-        first = peers * seconds_per_peer if peers else DEFAULT_CAP_SECONDS
+        first = resources_served * seconds_per_resource if resources_served else DEFAULT_CAP_SECONDS
         self._first_cap = min(MAX_CAP_SECONDS, max(MIN_CAP_SECONDS, first))
         self._log_cap = math.log(self._first_cap)
         self._started = timing.clock()

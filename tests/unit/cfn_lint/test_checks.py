@@ -6,13 +6,13 @@ from typing import Any
 
 import pytest
 
-from phone_number_settings_cli.lint import (
+from phone_number_settings_cfn_lint.checks import (
     UNQUOTED_NUMBER_HINT,
-    Declared,
     Problem,
     duplicate_numbers,
     property_problems,
 )
+from phone_number_settings_templates.reader import TemplateResource
 
 NUMBER = "+12065550100"
 TOKEN = {"Fn::ImportValue": "PhoneNumberSettings-ServiceToken"}
@@ -122,8 +122,8 @@ def test_properties_that_are_not_an_object() -> None:
     assert property_problems({"Fn::If": ["IsProd", {}, {}]}) == []
 
 
-def declared(logical_id: str, condition: str | None = None, **properties: Any) -> Declared:
-    return Declared(logical_id, {"ServiceToken": TOKEN, **properties}, condition)
+def declared(logical_id: str, condition: str | None = None, **properties: Any) -> TemplateResource:
+    return TemplateResource(logical_id, {"ServiceToken": TOKEN, **properties}, condition)
 
 
 def test_the_same_number_namespace_and_region_twice_is_reported_at_the_second() -> None:
@@ -174,7 +174,7 @@ def test_a_resource_without_region_meets_an_explicit_one_only_in_that_region() -
         pytest.param(declared("B", PhoneNumberId=NUMBER, CallingName="!"), id="invalid"),
     ],
 )
-def test_what_is_not_a_duplicate(second: Declared) -> None:
+def test_what_is_not_a_duplicate(second: TemplateResource) -> None:
     first = declared("A", PhoneNumberId=NUMBER, CallingName="Acme")
     assert duplicate_numbers([first, second], ["us-east-1", "us-west-2"]) == []
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 
 import pytest
 
+from phone_number_settings_chime.deadline import Deadline
 from phone_number_settings_core.errors import (
     ChimeApiError,
     PartialUpdateError,
@@ -13,8 +14,7 @@ from phone_number_settings_core.errors import (
 )
 from phone_number_settings_core.model import LivePhoneNumber
 from phone_number_settings_core.rules import DETAIL_BY_KEY, Namespace
-from phone_number_settings_lambda.lifecycle import Budget, create_or_update, delete
-from phone_number_settings_lambda.retry import Deadline
+from phone_number_settings_lambda.lifecycle import EventDeadlines, create_or_update, delete
 
 NUMBER = "+12065550100"
 
@@ -43,8 +43,8 @@ class ScriptedGateway:
         return self.live
 
 
-def budget() -> Budget:
-    return Budget.within(Deadline.after(60), revert_reserve=10)
+def deadlines() -> EventDeadlines:
+    return EventDeadlines.within(Deadline.after(60), revert_reserve=10)
 
 
 def run(gateway: ScriptedGateway, **details: str) -> dict[str, str]:
@@ -52,7 +52,7 @@ def run(gateway: ScriptedGateway, **details: str) -> dict[str, str]:
         {"PhoneNumberId": NUMBER, **details},
         default_region="us-west-2",
         gateways=lambda namespace, region: gateway,
-        budget=budget(),
+        deadlines=deadlines(),
     ).data
 
 
@@ -133,7 +133,7 @@ def test_gateway_is_chosen_by_namespace_and_region() -> None:
             {"PhoneNumberId": NUMBER, **properties},
             default_region="us-west-2",
             gateways=factory,
-            budget=budget(),
+            deadlines=deadlines(),
         )
     assert chosen == [
         (Namespace.CHIME, "us-east-1"),
