@@ -91,6 +91,12 @@ class CloudFormationBackend:
         self._stacks: dict[str, Stack] = {}
         self.page_size = DEFAULT_PAGE_SIZE
 
+    def reset(self) -> None:
+        """No stacks, pages of the service's size."""
+        with self._lock:
+            self._stacks.clear()
+            self.page_size = DEFAULT_PAGE_SIZE
+
     # ----- what the driver (CloudFormation itself) writes --------------------------------
 
     def add_stack(self, stack_id: str, name: str, status: str) -> None:
