@@ -161,6 +161,7 @@ class CloudFormationDriver:
         self.deployed: dict[str, _Deployed] = {}
         self.history: list[StackOperation] = []
         self._processes: dict[str, ExecutionEnvironment] = {}
+        self._started: list[ExecutionEnvironment] = []
         self._duplicates: dict[str, int] = {}
         self.exports = {
             name: (stack, function_id)
@@ -663,7 +664,12 @@ class CloudFormationDriver:
             assert stack is not None, "the stack's template is known once it is created"
             process = self.runtime.start(stack.function(function_id), function_name)
             self._processes[function_name] = process
+            self._started.append(process)
         return process
+
+    def function_log(self) -> str:
+        """What the function wrote, every execution environment started, oldest first."""
+        return "".join(environment.log for environment in self._started)
 
     def _begin(self, name: str) -> StackOperation:
         operation = StackOperation(name)

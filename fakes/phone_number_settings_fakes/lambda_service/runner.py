@@ -129,6 +129,9 @@ class LambdaEnvironment:
             "AWS_SHARED_CREDENTIALS_FILE": str(self.workdir / "absent-aws-credentials"),
             "AWS_EC2_METADATA_DISABLED": "true",
             "SSL_CERT_FILE": self.endpoints.ca_file,
+            # botocore trusts its own CA bundle, not SSL_CERT_FILE: this is how its HTTPS
+            # clients (the CloudFormation stand-in's) trust the fakes' CA.
+            "AWS_CA_BUNDLE": self.endpoints.ca_file,
         }
         if self.endpoints.cloudformation is not None:
             env["AWS_ENDPOINT_URL_CLOUDFORMATION"] = self.endpoints.cloudformation
