@@ -7,6 +7,7 @@ so what is checked is the driver and the stand-in, whatever the handler does.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +93,7 @@ def driver(
     responder: CfnResponder,
     chime: ChimeBackend,
     cloudformation_stacks: FakeCloudFormationServer,
-) -> CloudFormationDriver:
+) -> Iterator[CloudFormationDriver]:
     cloudformation_stacks.backend.page_size = 2
     with CloudFormationDriver(
         lambda_env, responder, stack_name="Truth", stacks=cloudformation_stacks.backend
