@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 import contextlib
+import re
 import socket
 import ssl
 import sys
@@ -17,6 +18,13 @@ from typing import Any, Generic, Self, TypeVar
 import trustme
 
 Owner = TypeVar("Owner")
+_CREDENTIAL_RE = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/,\s]+)/[^/,\s]+/aws4_request")
+
+
+def signing_region(authorization: str | None) -> str | None:
+    """The Region of a SigV4 Authorization header's credential scope, or None."""
+    match = _CREDENTIAL_RE.search(authorization or "")
+    return match.group(1) if match else None
 
 
 class QuietHandler(BaseHTTPRequestHandler):

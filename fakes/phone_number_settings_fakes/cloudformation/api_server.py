@@ -9,7 +9,6 @@ lists of ``<member>``, required members checked), errors the service's
 
 from __future__ import annotations
 
-import re
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
@@ -43,6 +42,7 @@ from phone_number_settings_fakes.http import (
     QuietHandler,
     TlsHTTPServer,
     TrackingHTTPServer,
+    signing_region,
 )
 
 API_VERSION: Final = "2010-05-15"
@@ -50,13 +50,6 @@ DESCRIBE_STACKS: Final = "DescribeStacks"
 LIST_STACK_RESOURCES: Final = "ListStackResources"
 DESCRIBE_STACK_RESOURCES: Final = "DescribeStackResources"
 MODEL: Final = botocore.session.get_session().get_service_model("cloudformation")
-_CREDENTIAL_RE = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/,\s]+)/[^/,\s]+/aws4_request")
-
-
-def signing_region(authorization: str | None) -> str | None:
-    """The Region of a SigV4 Authorization header's credential scope, or None."""
-    match = _CREDENTIAL_RE.search(authorization or "")
-    return match.group(1) if match else None
 
 
 # ----- the operations, in the model's terms ------------------------------------------
