@@ -314,3 +314,28 @@ def test_an_asset_that_cannot_import_still_answers(
         "Name": None,
         "CallingName": None,
     }
+
+
+def test_a_forward_update_that_meets_a_pending_calling_name_fails_and_rolls_back(
+    cloudformation: CloudFormationDriver,
+    chime: ChimeBackend,
+    example_template: StackTemplate,
+    stacks: FakeCloudFormationServer,
+) -> None:
+    seed_all(chime)
+    chime.set_calling_name_delay(PENDING_FOR_DAYS)  # the create's calling names stay pending
+    assert cloudformation.create_stack(example_template).status == "CREATE_COMPLETE"
+    support = logical_id(example_template, "SupportLine")
+    new = example_template.edited(support, CallingName="Acme Help")
+
+    operation = cloudformation.update_stack(new)
+
+    forward, rollback = operation.events
+    assert (forward.phase, forward.status) == ("update", "FAILED")
+    assert "pending" in forward.reason
+    assert "CallingName" in forward.reason
+    assert "Acme Help" not in forward.reason  # a value never reaches the Reason
+    assert (rollback.phase, rollback.status) == ("rollback", "SUCCESS")
+    assert [written(event) for event in operation.events] == [[], []]
+    assert operation.statuses == ROLLED_BACK
+    assert settings(chime, SUPPORT)["CallingName"] == "Acme Support"
