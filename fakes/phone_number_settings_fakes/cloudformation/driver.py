@@ -46,7 +46,6 @@ event's Chime calls can be told apart. The model:
 from __future__ import annotations
 
 import secrets
-import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -71,13 +70,11 @@ from phone_number_settings_fakes.cloudformation.records import (
     check_response,
 )
 from phone_number_settings_fakes.cloudformation.stacks import CloudFormationBackend, stack_arn
-from phone_number_settings_fakes.lambda_service.runner import (
-    ACCOUNT_ID,
-    ExecutionEnvironment,
-    Invocation,
-    LambdaEnvironment,
-    LambdaInitError,
+from phone_number_settings_fakes.lambda_service.async_invoke import (
+    DEFAULT_RETRY_ATTEMPTS,
+    AsyncInvoker,
 )
+from phone_number_settings_fakes.lambda_service.runner import ACCOUNT_ID, LambdaEnvironment
 
 __all__ = [
     "MAX_PHYSICAL_ID_BYTES",
@@ -94,10 +91,6 @@ __all__ = [
 
 RETAIN: Final = "Retain"
 RETAIN_EXCEPT_ON_CREATE: Final = "RetainExceptOnCreate"
-# Lambda's retries of an asynchronous invocation that failed, without EventInvokeConfig.
-DEFAULT_RETRY_ATTEMPTS: Final = 2
-# crhelper answers before the handler returns; this covers the PUT still on its way.
-RESPONSE_GRACE_SECONDS: Final = 1.0
 UPDATABLE: Final = ("CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE")
 INJECTED_FAILURE: Final = (
     'Resource handler returned message: "Injected failure" (HandlerErrorCode: InternalFailure)'
@@ -151,17 +144,15 @@ class CloudFormationDriver:
     ) -> None:
         self.runtime = runtime
         self.responder = responder
+        self.invoker = AsyncInvoker(runtime, responder, warm)
         self.chime_calls = chime_calls
         self.stack_name = stack_name
         self.region = region
-        self.warm = warm
         self.stacks = stacks or CloudFormationBackend()
         self.stack_id = stack_arn(region, stack_name)
         self.template: StackTemplate | None = None
         self.deployed: dict[str, _Deployed] = {}
         self.history: list[StackOperation] = []
-        self._processes: dict[str, ExecutionEnvironment] = {}
-        self._started: list[ExecutionEnvironment] = []
         self._duplicates: dict[str, int] = {}
         self.exports = {
             name: (stack, function_id)
@@ -192,11 +183,15 @@ class CloudFormationDriver:
     ) -> StackOperation:
         """Create; ``failing_resource`` (a logical id, not a custom resource) fails after
         every custom resource was created, so that the stack rolls back."""
+        self._check_failing(template, failing_resource)
+        if self.status == "DELETE_COMPLETE":  # a new stack of the same name: a new id
+            self.stack_id = stack_arn(self.region, self.stack_name)
+        elif self.status:
+            raise StackStateError(f"Stack [{self.stack_name}] already exists")
         operation = self._begin("CREATE")
         self.stacks.add_stack(self.stack_id, self.stack_name, "CREATE_IN_PROGRESS")
         self._moved(operation, "CREATE_IN_PROGRESS")
         self.template = template
-        self._check_failing(template, failing_resource)
         self._add_other_resources(template, "CREATE_COMPLETE", skip=failing_resource)
         created: list[_Deployed] = []
         for spec in template.custom_resources():
@@ -236,9 +231,9 @@ class CloudFormationDriver:
             raise StackStateError(
                 f"Stack:{self.stack_id} is in {self.status} state and can not be updated."
             )
+        self._check_failing(template, failing_resource)
         operation = self._begin("UPDATE")
         self._moved(operation, "UPDATE_IN_PROGRESS")
-        self._check_failing(template, failing_resource)
         before = dict(self.deployed)
         old_template = self.template
         self._add_other_resources(template, "CREATE_COMPLETE", skip=failing_resource, new_only=True)
@@ -592,43 +587,34 @@ class CloudFormationDriver:
         event: Mapping[str, Any],
         request_id: str,
     ) -> EventRecord:
-        """Lambda's delivery of one event: retried after function errors, duplicated when
-        asked; then the first new response PUT to its ResponseURL."""
-        url = event["ResponseURL"]
-        seen = len(self.responder.responses(url))
+        """Lambda's delivery of one event, then the first new response PUT to its URL."""
+        stack, function_id, stack_name = self._function_of(spec)
+        assert stack is not None, "the stack's template is known once it is created"
         calls_before = len(self.chime_calls())
-        started = time.monotonic()
-        errors: list[str] = []
-        deliveries = 0
-        for _attempt in range(1 + self._retry_attempts(spec)):
-            invocation = self._invoke(spec, event, request_id)
-            deliveries += 1
-            if invocation.ok:
-                break
-            errors.append(f"{invocation.error_type}: {invocation.error_message}")
-        for _duplicate in range(self._duplicates.pop(spec.logical_id, 0)):
-            self._invoke(spec, event, request_id)
-            deliveries += 1
-        try:
-            responses = self.responder.wait_for(url, seen + 1, RESPONSE_GRACE_SECONDS)[seen:]
-        except TimeoutError:
-            responses = []
-        if responses:
-            check_response(event, responses[0])
+        delivered = self.invoker.deliver(
+            stack.function(function_id),
+            f"{stack_name}-{function_id}",
+            event,
+            request_id=request_id,
+            retries=self._retry_attempts(spec),
+            duplicates=self._duplicates.pop(spec.logical_id, 0),
+        )
+        if delivered.responses:
+            check_response(event, delivered.responses[0])
         record = EventRecord(
             request_type=str(event["RequestType"]),
             logical_id=spec.logical_id,
             phase=phase,
             event=event,
-            response=responses[0] if responses else {},
+            response=delivered.responses[0] if delivered.responses else {},
             calls=tuple(self.chime_calls()[calls_before:]),
-            seconds=time.monotonic() - started,
+            seconds=delivered.seconds,
             spec=spec,
             stack_status=operation.status,
             request_id=request_id,
-            deliveries=deliveries,
-            responses=tuple(responses),
-            invocation_errors=tuple(errors),
+            deliveries=delivered.deliveries,
+            responses=delivered.responses,
+            invocation_errors=delivered.errors,
             assumed_physical_id=str(
                 event.get("PhysicalResourceId")
                 or f"{self.stack_name}-{spec.logical_id}-{secrets.token_hex(6).upper()}"
@@ -637,39 +623,9 @@ class CloudFormationDriver:
         operation.events.append(record)
         return record
 
-    def _invoke(
-        self, spec: CustomResourceSpec, event: Mapping[str, Any], request_id: str
-    ) -> Invocation:
-        process = self._process(spec)
-        try:
-            return process.invoke(event, request_id)
-        except LambdaInitError as error:
-            return Invocation(
-                ok=False,
-                duration_ms=0.0,
-                peak_memory_kib=0,
-                request_id=request_id,
-                error_type=str(error.message.get("errorType")),
-                error_message=str(error.message.get("errorMessage")),
-            )
-        finally:
-            if not self.warm:
-                process.close()
-
-    def _process(self, spec: CustomResourceSpec) -> ExecutionEnvironment:
-        stack, function_id, stack_name = self._function_of(spec)
-        function_name = f"{stack_name}-{function_id}"
-        process = self._processes.get(function_name)
-        if process is None or not process.alive or not self.warm:
-            assert stack is not None, "the stack's template is known once it is created"
-            process = self.runtime.start(stack.function(function_id), function_name)
-            self._processes[function_name] = process
-            self._started.append(process)
-        return process
-
     def function_log(self) -> str:
         """What the function wrote, every execution environment started, oldest first."""
-        return "".join(environment.log for environment in self._started)
+        return self.invoker.function_log()
 
     def _begin(self, name: str) -> StackOperation:
         operation = StackOperation(name)
@@ -677,9 +633,7 @@ class CloudFormationDriver:
         return operation
 
     def close(self) -> None:
-        for process in self._processes.values():
-            process.close()
-        self._processes.clear()
+        self.invoker.close()
 
     def __enter__(self) -> CloudFormationDriver:
         return self
