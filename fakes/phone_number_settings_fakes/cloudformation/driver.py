@@ -443,13 +443,7 @@ class CloudFormationDriver:
         self, operation: StackOperation, template: StackTemplate, logical_id: str, status: str
     ) -> None:
         self._mark(template, logical_id, status.replace("FAILED", "IN_PROGRESS"))
-        self._mark(
-            template,
-            logical_id,
-            status,
-            _physical_id_for(template, self.stack_name, logical_id),
-            INJECTED_FAILURE,
-        )
+        self._mark(template, logical_id, status, reason=INJECTED_FAILURE)
         operation.failure = f"The following resource(s) failed: [{logical_id}]"
 
     def _check_failing(self, template: StackTemplate, logical_id: str | None) -> None:
