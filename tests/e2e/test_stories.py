@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,12 +48,36 @@ ROLLED_BACK = [
 UPDATED = ["UPDATE_IN_PROGRESS", "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", "UPDATE_COMPLETE"]
 
 
+@dataclass(frozen=True)
+class Stage:
+    """The example stack's CloudFormation, its Chime numbers and its template."""
+
+    cloudformation: CloudFormationDriver
+    chime: ChimeBackend
+    template: StackTemplate
+
+    def deploy(self, template: StackTemplate | None = None, settled: bool = False) -> None:
+        """Seeds the numbers and creates the stack; its calling names have settled long
+        ago (``settled``) or stay pending. Any calling name set later stays pending."""
+        seed_all(self.chime)
+        self.chime.set_calling_name_delay(SETTLED_AT_ONCE if settled else PENDING_FOR_DAYS)
+        created = self.cloudformation.create_stack(template or self.template)
+        assert created.status == "CREATE_COMPLETE", [e.reason for e in created.events]
+        self.chime.set_calling_name_delay(PENDING_FOR_DAYS)
+
+    def logical_id(self, construct_id: str) -> str:
+        return logical_id(self.template, construct_id)
+
+
 @pytest.fixture
-def stacks(
-    cloudformation_stacks: FakeCloudFormationServer, cloudformation: CloudFormationDriver
-) -> FakeCloudFormationServer:
+def stage(
+    cloudformation: CloudFormationDriver,
+    chime: ChimeBackend,
+    example_template: StackTemplate,
+    cloudformation_stacks: FakeCloudFormationServer,
+) -> Stage:
     cloudformation_stacks.backend.page_size = 3
-    return cloudformation_stacks
+    return Stage(cloudformation, chime, example_template)
 
 
 def another_resource(template: StackTemplate) -> str:
@@ -104,19 +129,13 @@ def warnings(log: str) -> list[dict[str, Any]]:
 
 
 def test_update_rollback_leaves_a_pending_calling_name_and_restores_the_rest(
-    cloudformation: CloudFormationDriver,
-    chime: ChimeBackend,
-    example_template: StackTemplate,
-    stacks: FakeCloudFormationServer,
+    stage: Stage,
 ) -> None:
-    seed_all(chime)
-    chime.set_calling_name_delay(SETTLED_AT_ONCE)  # the create's calling names settled long ago
-    assert cloudformation.create_stack(example_template).status == "CREATE_COMPLETE"
-    chime.set_calling_name_delay(PENDING_FOR_DAYS)
-    support = logical_id(example_template, "SupportLine")
-    new = example_template.edited(support, Name="Main line", CallingName="Acme Help")
+    stage.deploy(settled=True)
+    support = stage.logical_id("SupportLine")
+    new = stage.template.edited(support, Name="Main line", CallingName="Acme Help")
 
-    operation = cloudformation.update_stack(new, failing_resource=another_resource(new))
+    operation = stage.cloudformation.update_stack(new, failing_resource=another_resource(new))
 
     _forward, rollback = operation.events
     assert story(operation, new)[0] == (
@@ -133,56 +152,45 @@ def test_update_rollback_leaves_a_pending_calling_name_and_restores_the_rest(
     assert rollback.status == "SUCCESS", rollback.reason
     assert written(rollback) == [{"Name": "Support line"}]
     assert operation.statuses == ROLLED_BACK
-    assert settings(chime, SUPPORT) == {
+    assert settings(stage.chime, SUPPORT) == {
         "ProductType": "SipMediaApplicationDialIn",
         "Name": "Support line",
         "CallingName": "Acme Help",
     }
-    assert chime.number(SUPPORT)["CallingNameStatus"] == "UpdateInProgress"
-    assert any("CallingName" in json.dumps(r) for r in warnings(cloudformation.function_log()))
+    assert stage.chime.number(SUPPORT)["CallingNameStatus"] == "UpdateInProgress"
+    logged = warnings(stage.cloudformation.function_log())
+    assert any("CallingName" in json.dumps(record) for record in logged)
 
 
-def test_rollback_after_a_name_was_added_clears_it_again(
-    cloudformation: CloudFormationDriver,
-    chime: ChimeBackend,
-    example_template: StackTemplate,
-    stacks: FakeCloudFormationServer,
-) -> None:
-    seed_all(chime)
-    chime.set_calling_name_delay(PENDING_FOR_DAYS)  # the create's calling names stay pending
-    support = logical_id(example_template, "SupportLine")
-    without_name = example_template.edited(support, Name=None)
-    assert cloudformation.create_stack(without_name).status == "CREATE_COMPLETE"
+def test_rollback_after_a_name_was_added_clears_it_again(stage: Stage) -> None:
+    support = stage.logical_id("SupportLine")
+    without_name = stage.template.edited(support, Name=None)
+    stage.deploy(without_name)
     with_name = without_name.edited(support, Name="Main line")
 
-    operation = cloudformation.update_stack(with_name, failing_resource=another_resource(with_name))
+    operation = stage.cloudformation.update_stack(
+        with_name, failing_resource=another_resource(with_name)
+    )
 
     assert story(operation, with_name) == [
         f"update Update SupportLine SUCCESS: {SUPPORT} Get, Name='Main line'",
         f"rollback Update SupportLine SUCCESS: {SUPPORT} Get, Name=''",
     ]
     assert operation.statuses == ROLLED_BACK
-    assert settings(chime, SUPPORT) == {
+    assert settings(stage.chime, SUPPORT) == {
         "ProductType": "SipMediaApplicationDialIn",
         "Name": None,
         "CallingName": "Acme Support",
     }
 
 
-def test_a_rename_under_destroy_keeps_the_settings(
-    cloudformation: CloudFormationDriver,
-    chime: ChimeBackend,
-    example_template: StackTemplate,
-    stacks: FakeCloudFormationServer,
-) -> None:
-    seed_all(chime)
-    chime.set_calling_name_delay(PENDING_FOR_DAYS)
-    assert cloudformation.create_stack(example_template).status == "CREATE_COMPLETE"
-    campaign = logical_id(example_template, "CampaignLine")
-    moved = example_template.renamed(campaign, "CampaignLineMoved9F8E7D6C")
-    writes_before = len(chime.update_calls())
+def test_a_rename_under_destroy_keeps_the_settings(stage: Stage) -> None:
+    stage.deploy()
+    campaign = stage.logical_id("CampaignLine")
+    moved = stage.template.renamed(campaign, "CampaignLineMoved9F8E7D6C")
+    writes_before = len(stage.chime.update_calls())
 
-    operation = cloudformation.update_stack(moved)
+    operation = stage.cloudformation.update_stack(moved)
 
     # The new logical id is a new resource; the old one goes in the cleanup, same number.
     assert operation.sent() == [
@@ -192,29 +200,21 @@ def test_a_rename_under_destroy_keeps_the_settings(
     assert [e.physical_id for e in operation.events] == [CAMPAIGN, CAMPAIGN]
     assert [e.status for e in operation.events] == ["SUCCESS", "SUCCESS"]
     assert operation.statuses == UPDATED
-    assert chime.update_calls()[writes_before:] == []
-    assert settings(chime, CAMPAIGN) == {
+    assert stage.chime.update_calls()[writes_before:] == []
+    assert settings(stage.chime, CAMPAIGN) == {
         "ProductType": "VoiceConnector",
         "Name": "Spring campaign",
         "CallingName": None,
     }
 
 
-def test_a_replacement_sets_the_new_number_and_clears_the_old_one(
-    cloudformation: CloudFormationDriver,
-    chime: ChimeBackend,
-    example_template: StackTemplate,
-    stacks: FakeCloudFormationServer,
-) -> None:
-    seed_all(chime)
-    chime.set_calling_name_delay(SETTLED_AT_ONCE)  # the old number's calling name has settled
-    support = logical_id(example_template, "SupportLine")
-    start = example_template.edited(support, DeletionPolicy="Delete", UpdateReplacePolicy="Delete")
-    assert cloudformation.create_stack(start).status == "CREATE_COMPLETE"
-    chime.set_calling_name_delay(PENDING_FOR_DAYS)
+def test_a_replacement_sets_the_new_number_and_clears_the_old_one(stage: Stage) -> None:
+    support = stage.logical_id("SupportLine")
+    start = stage.template.edited(support, DeletionPolicy="Delete", UpdateReplacePolicy="Delete")
+    stage.deploy(start, settled=True)  # the old number's calling name has settled
     replaced = start.edited(support, PhoneNumberId=SPARE)
 
-    operation = cloudformation.update_stack(replaced)
+    operation = stage.cloudformation.update_stack(replaced)
 
     assert story(operation, replaced) == [
         f"update Update SupportLine SUCCESS: {SPARE} Get, ProductType='SipMediaApplicationDialIn', "
@@ -223,31 +223,25 @@ def test_a_replacement_sets_the_new_number_and_clears_the_old_one(
     ]
     assert operation.events[1].event["ResourceProperties"]["PhoneNumberId"] == SUPPORT
     assert operation.statuses == UPDATED
-    assert settings(chime, SPARE) == {
+    assert settings(stage.chime, SPARE) == {
         "ProductType": "SipMediaApplicationDialIn",
         "Name": "Support line",
         "CallingName": "Acme Support",
     }
-    assert chime.number(SPARE)["CallingNameStatus"] == "UpdateInProgress"
-    assert settings(chime, SUPPORT) == {
+    assert stage.chime.number(SPARE)["CallingNameStatus"] == "UpdateInProgress"
+    assert settings(stage.chime, SUPPORT) == {
         "ProductType": "SipMediaApplicationDialIn",
         "Name": None,
         "CallingName": None,
     }
 
 
-def test_a_stale_redelivery_of_an_old_update_changes_nothing(
-    cloudformation: CloudFormationDriver,
-    chime: ChimeBackend,
-    example_template: StackTemplate,
-    stacks: FakeCloudFormationServer,
-) -> None:
-    seed_all(chime)
-    chime.set_calling_name_delay(PENDING_FOR_DAYS)
-    assert cloudformation.create_stack(example_template).status == "CREATE_COMPLETE"
-    campaign = logical_id(example_template, "CampaignLine")
-    summer = cloudformation.update_stack(example_template.edited(campaign, Name="Summer campaign"))
-    autumn = cloudformation.update_stack(example_template.edited(campaign, Name="Autumn campaign"))
+def test_a_stale_redelivery_of_an_old_update_changes_nothing(stage: Stage) -> None:
+    stage.deploy()
+    campaign = stage.logical_id("CampaignLine")
+    cloudformation = stage.cloudformation
+    summer = cloudformation.update_stack(stage.template.edited(campaign, Name="Summer campaign"))
+    autumn = cloudformation.update_stack(stage.template.edited(campaign, Name="Autumn campaign"))
     assert (summer.status, autumn.status) == ("UPDATE_COMPLETE", "UPDATE_COMPLETE")
 
     # Lambda's queue hands the first update's event over again, after the stack moved on.
@@ -257,50 +251,37 @@ def test_a_stale_redelivery_of_an_old_update_changes_nothing(
     assert late.status == "SUCCESS", late.reason
     assert [c.operation for c in late.calls if c.operation == UPDATE] == []
     assert cloudformation.status == "UPDATE_COMPLETE"
-    assert settings(chime, CAMPAIGN)["Name"] == "Autumn campaign"
+    assert settings(stage.chime, CAMPAIGN)["Name"] == "Autumn campaign"
 
 
-def test_a_duplicate_delivery_while_in_progress_stays_idempotent(
-    cloudformation: CloudFormationDriver,
-    chime: ChimeBackend,
-    example_template: StackTemplate,
-    stacks: FakeCloudFormationServer,
-) -> None:
-    seed_all(chime)
-    chime.set_calling_name_delay(PENDING_FOR_DAYS)
-    assert cloudformation.create_stack(example_template).status == "CREATE_COMPLETE"
-    campaign = logical_id(example_template, "CampaignLine")
-    cloudformation.duplicate_next(campaign)
+def test_a_duplicate_delivery_while_in_progress_stays_idempotent(stage: Stage) -> None:
+    stage.deploy()
+    campaign = stage.logical_id("CampaignLine")
+    stage.cloudformation.duplicate_next(campaign)
 
-    operation = cloudformation.update_stack(example_template.edited(campaign, Name="Summer"))
+    operation = stage.cloudformation.update_stack(stage.template.edited(campaign, Name="Summer"))
 
     (update,) = operation.events
     assert update.deliveries == 2
     assert [r["Status"] for r in update.responses] == ["SUCCESS", "SUCCESS"]
     assert written(update) == [{"Name": "Summer"}]  # the second delivery finds it done
     assert operation.statuses == UPDATED
-    assert settings(chime, CAMPAIGN)["Name"] == "Summer"
+    assert settings(stage.chime, CAMPAIGN)["Name"] == "Summer"
 
 
-def test_an_asset_that_cannot_import_still_answers(
-    cloudformation: CloudFormationDriver,
-    chime: ChimeBackend,
-    example_template: StackTemplate,
-    stacks: FakeCloudFormationServer,
-    tmp_path: Path,
-) -> None:
-    seed_all(chime)
-    chime.set_calling_name_delay(PENDING_FOR_DAYS)
-    (spec, *_) = example_template.custom_resources()
+def test_an_asset_that_cannot_import_still_answers(stage: Stage, tmp_path: Path) -> None:
+    seed_all(stage.chime)
+    stage.chime.set_calling_name_delay(PENDING_FOR_DAYS)
+    (spec, *_) = stage.template.custom_resources()
     broken = tmp_path / "asset"
-    shutil.copytree(example_template.function(spec.function_logical_id).asset_dir, broken)
+    shutil.copytree(stage.template.function(spec.function_logical_id).asset_dir, broken)
     shutil.rmtree(broken / "crhelper")
-    template = example_template
+    template = stage.template
     for name in ("SupportLine", "FrontDesk"):  # retained: no rollback Delete would be sent
-        template = template.without(logical_id(example_template, name))
+        template = template.without(stage.logical_id(name))
     template = template.with_function_asset(spec.function_logical_id, broken)
 
-    operation = cloudformation.create_stack(template)
+    operation = stage.cloudformation.create_stack(template)
 
     assert story(operation, template) == [
         "create Create CampaignLine FAILED: no call",
@@ -308,8 +289,8 @@ def test_an_asset_that_cannot_import_still_answers(
     ]
     assert "crhelper" in operation.events[0].reason
     assert operation.statuses == ["CREATE_IN_PROGRESS", "ROLLBACK_IN_PROGRESS", "ROLLBACK_COMPLETE"]
-    assert chime.calls() == []
-    assert settings(chime, CAMPAIGN) == {
+    assert stage.chime.calls() == []
+    assert settings(stage.chime, CAMPAIGN) == {
         "ProductType": "VoiceConnector",
         "Name": None,
         "CallingName": None,
@@ -317,18 +298,12 @@ def test_an_asset_that_cannot_import_still_answers(
 
 
 def test_a_forward_update_that_meets_a_pending_calling_name_fails_and_rolls_back(
-    cloudformation: CloudFormationDriver,
-    chime: ChimeBackend,
-    example_template: StackTemplate,
-    stacks: FakeCloudFormationServer,
+    stage: Stage,
 ) -> None:
-    seed_all(chime)
-    chime.set_calling_name_delay(PENDING_FOR_DAYS)  # the create's calling names stay pending
-    assert cloudformation.create_stack(example_template).status == "CREATE_COMPLETE"
-    support = logical_id(example_template, "SupportLine")
-    new = example_template.edited(support, CallingName="Acme Help")
+    stage.deploy()  # its calling names stay pending
+    new = stage.template.edited(stage.logical_id("SupportLine"), CallingName="Acme Help")
 
-    operation = cloudformation.update_stack(new)
+    operation = stage.cloudformation.update_stack(new)
 
     forward, rollback = operation.events
     assert (forward.phase, forward.status) == ("update", "FAILED")
@@ -338,4 +313,4 @@ def test_a_forward_update_that_meets_a_pending_calling_name_fails_and_rolls_back
     assert (rollback.phase, rollback.status) == ("rollback", "SUCCESS")
     assert [written(event) for event in operation.events] == [[], []]
     assert operation.statuses == ROLLED_BACK
-    assert settings(chime, SUPPORT)["CallingName"] == "Acme Support"
+    assert settings(stage.chime, SUPPORT)["CallingName"] == "Acme Support"
