@@ -28,12 +28,27 @@ from phone_number_settings_fakes.lambda_service.runner import LambdaEnvironment
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
 
 # Answers FAILED to the request types listed in FailOn; PhysicalResourceId is the Id
-# property; Data carries the stack status read from CloudFormation with boto3.
+# property (a new one in an Update: a replacement); Data carries the stack status and the custom resources it reads from
+# CloudFormation with boto3.
 FUNCTION_CODE = """
 import json
 import urllib.request
 
 import boto3
+
+
+# LogicalId=PhysicalId=Status of each custom resource, as ListStackResources pages them.
+def custom_resources(event):
+    cloudformation = boto3.client("cloudformation", region_name=event["StackId"].split(":")[3])
+    pages = cloudformation.get_paginator("list_stack_resources").paginate(
+        StackName=event["StackId"]
+    )
+    return " ".join(
+        f"{r['LogicalResourceId']}={r.get('PhysicalResourceId', '')}={r['ResourceStatus']}"
+        for page in pages
+        for r in page["StackResourceSummaries"]
+        if r["ResourceType"] == event["ResourceType"]
+    )
 
 
 def handler(event, context):
@@ -47,11 +62,13 @@ def handler(event, context):
     body = {
         "Status": "FAILED" if failed else "SUCCESS",
         "Reason": "told to fail",
-        "PhysicalResourceId": event.get("PhysicalResourceId") or properties["Id"],
+        "PhysicalResourceId": (
+            event["PhysicalResourceId"] if event["RequestType"] == "Delete" else properties["Id"]
+        ),
         "StackId": event["StackId"],
         "RequestId": event["RequestId"],
         "LogicalResourceId": event["LogicalResourceId"],
-        "Data": {"StackStatus": stack["StackStatus"]},
+        "Data": {"StackStatus": stack["StackStatus"], "Resources": custom_resources(event)},
     }
     request = urllib.request.Request(
         event["ResponseURL"], data=json.dumps(body).encode(), method="PUT"
@@ -222,7 +239,7 @@ def test_a_stale_redelivery_meets_the_stack_as_it_is_now(
 
     assert again.event == update.events[0].event
     assert again.request_id == update.events[0].request_id
-    assert again.response["Data"] == {"StackStatus": "UPDATE_COMPLETE"}
+    assert again.response["Data"]["StackStatus"] == "UPDATE_COMPLETE"
     assert driver.history[-1].name == "REDELIVERY"
     assert driver.status == "UPDATE_COMPLETE"
 
@@ -235,7 +252,7 @@ def test_a_duplicate_in_progress_is_delivered_right_after_the_first(
 
     (created,) = operation.events
     assert created.deliveries == 2
-    assert [r["Data"] for r in created.responses] == [{"StackStatus": "CREATE_IN_PROGRESS"}] * 2
+    assert [r["Data"]["StackStatus"] for r in created.responses] == ["CREATE_IN_PROGRESS"] * 2
 
 
 def test_a_function_error_is_retried_and_no_answer_fails_the_resource(
@@ -251,3 +268,44 @@ def test_a_function_error_is_retried_and_no_answer_fails_the_resource(
     assert rollback.request_type == "Delete"
     assert rollback.event["PhysicalResourceId"].startswith("Truth-A-")
     assert operation.status == "ROLLBACK_COMPLETE"
+
+
+def test_a_rename_shows_both_logical_ids_on_one_physical_id(
+    driver: CloudFormationDriver, tmp_path: Path
+) -> None:
+    driver.create_stack(template(tmp_path, A={"Id": "n"}, C={"Id": "c"}))
+    operation = driver.update_stack(template(tmp_path, B={"Id": "n"}, C={"Id": "c"}))
+
+    assert [(e.phase, e.request_type, e.logical_id) for e in operation.events] == [
+        ("update", "Create", "B"),
+        ("cleanup", "Delete", "A"),
+    ]
+    # What the function reads, ListStackResources paged two at a time, at each event.
+    assert [e.response["Data"]["Resources"] for e in operation.events] == [
+        "A=n=CREATE_COMPLETE C=c=CREATE_COMPLETE B==CREATE_IN_PROGRESS",
+        "A=n=DELETE_IN_PROGRESS C=c=CREATE_COMPLETE B=n=CREATE_COMPLETE",
+    ]
+    assert operation.status == "UPDATE_COMPLETE"
+    assert resources(driver) == {
+        "Answerer": ("Truth-Answerer", "CREATE_COMPLETE"),
+        "Bucket": (resources(driver)["Bucket"][0], "CREATE_COMPLETE"),
+        "C": ("c", "CREATE_COMPLETE"),
+        "B": ("n", "CREATE_COMPLETE"),
+    }
+
+
+def test_a_replacement_points_the_logical_id_at_the_new_physical_id(
+    driver: CloudFormationDriver, tmp_path: Path
+) -> None:
+    driver.create_stack(template(tmp_path, A={"Id": "old"}))
+    operation = driver.update_stack(template(tmp_path, A={"Id": "new"}))
+
+    update, cleanup = operation.events
+    assert (update.physical_id, cleanup.request_type) == ("new", "Delete")
+    assert cleanup.event["PhysicalResourceId"] == "old"
+    assert cleanup.event["ResourceProperties"]["Id"] == "old"  # the old properties
+    assert [e.response["Data"]["Resources"] for e in operation.events] == [
+        "A=old=UPDATE_IN_PROGRESS",
+        "A=new=UPDATE_COMPLETE",
+    ]
+    assert resources(driver)["A"] == ("new", "UPDATE_COMPLETE")
