@@ -78,9 +78,12 @@ def handler(event, context):
 TOKEN = {"Fn::GetAtt": ["Answerer", "Arn"]}
 
 
-def template(tmp_path: Path, **resources: dict[str, str]) -> StackTemplate:
-    """The function, a bucket (another resource, to fail), and one custom resource per
-    keyword: its logical id, its properties."""
+def template(
+    tmp_path: Path, invoke_config: dict[str, int] | None = None, **resources: dict[str, str]
+) -> StackTemplate:
+    """The function (with an EventInvokeConfig of ``invoke_config`` if given), a bucket
+    (another resource, to fail), and one custom resource per keyword: its logical id, its
+    properties."""
     asset = tmp_path / "asset"
     asset.mkdir(exist_ok=True)
     (asset / "answerer.py").write_text(FUNCTION_CODE)
@@ -92,6 +95,20 @@ def template(tmp_path: Path, **resources: dict[str, str]) -> StackTemplate:
                 "Metadata": {"aws:asset:path": "asset"},
             },
             "Bucket": {"Type": "AWS::S3::Bucket"},
+            **(
+                {
+                    "InvokeConfig": {
+                        "Type": "AWS::Lambda::EventInvokeConfig",
+                        "Properties": {
+                            "FunctionName": {"Ref": "Answerer"},
+                            "Qualifier": "$LATEST",
+                            **invoke_config,
+                        },
+                    }
+                }
+                if invoke_config is not None
+                else {}
+            ),
             **{
                 logical_id: {
                     "Type": "Custom::PhoneNumberSettings",
@@ -309,3 +326,19 @@ def test_a_replacement_points_the_logical_id_at_the_new_physical_id(
         "A=new=UPDATE_COMPLETE",
     ]
     assert resources(driver)["A"] == ("new", "UPDATE_COMPLETE")
+
+
+def test_the_event_invoke_config_bounds_retries_and_the_age_of_a_redelivery(
+    driver: CloudFormationDriver, tmp_path: Path
+) -> None:
+    config = {"MaximumRetryAttempts": 0, "MaximumEventAgeInSeconds": 60}
+    failing = driver.create_stack(template(tmp_path, config, A={"Id": "a", "Exit": "Create"}))
+    assert failing.events[0].deliveries == 1  # no retry
+
+    driver.delete_stack()
+    created = driver.create_stack(template(tmp_path, config, A={"Id": "a"}))
+    too_old = driver.redeliver(created.events[0], age_seconds=61)
+    young = driver.redeliver(created.events[0], age_seconds=59)
+
+    assert (too_old.deliveries, too_old.answered, too_old.status) == (0, False, NO_RESPONSE)
+    assert (young.deliveries, young.status) == (1, "SUCCESS")

@@ -38,7 +38,8 @@ event's Chime calls can be told apart. The model:
   2 without one) with the same request id; the first response PUT counts. No response at
   all is the resource's failure after ServiceTimeout (not waited for here).
   ``duplicate_next`` and ``redeliver`` deliver an event again, as Lambda's at-least-once
-  queue may: while its stack is in progress, or after the stack moved on.
+  queue may: while its stack is in progress, or after the stack moved on; an event older
+  than ``MaximumEventAgeInSeconds`` (6 hours without one) is discarded instead.
 - A ServiceToken ``Fn::ImportValue`` is the function of the stack (of ``exports_from``, the
   stacks already deployed in the Region) whose Outputs export that name.
 """
@@ -48,7 +49,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 from phone_number_settings_fakes.chime import CallRecord
@@ -71,6 +72,7 @@ from phone_number_settings_fakes.cloudformation.records import (
 )
 from phone_number_settings_fakes.cloudformation.stacks import CloudFormationBackend, stack_arn
 from phone_number_settings_fakes.lambda_service.async_invoke import (
+    DEFAULT_MAX_EVENT_AGE_SECONDS,
     DEFAULT_RETRY_ATTEMPTS,
     AsyncInvoker,
 )
@@ -521,11 +523,28 @@ class CloudFormationDriver:
         after the first, while the stack is still in progress."""
         self._duplicates[logical_id] = self._duplicates.get(logical_id, 0) + times
 
-    def redeliver(self, record: EventRecord) -> EventRecord:
+    def redeliver(self, record: EventRecord, *, age_seconds: float = 0.0) -> EventRecord:
         """Lambda delivers ``record``'s event again now, whatever the stack's status: an
-        event from its queue, late. Logged as a "REDELIVERY" operation."""
+        event from its queue, late. Logged as a "REDELIVERY" operation.
+
+        ``age_seconds`` is how long it waited in the queue: older than the function's
+        MaximumEventAgeInSeconds, Lambda discards it (no delivery, no response)."""
         operation = self._begin("REDELIVERY")
         operation.status = self.status
+        if age_seconds > self._max_event_age(record.spec):
+            discarded = replace(
+                record,
+                phase="redelivery",
+                response={},
+                responses=(),
+                calls=(),
+                deliveries=0,
+                seconds=0.0,
+                stack_status=operation.status,
+                invocation_errors=(),
+            )
+            operation.events.append(discarded)
+            return discarded
         return self._deliver(operation, "redelivery", record.spec, record.event, record.request_id)
 
     def _function_of(self, spec: CustomResourceSpec) -> tuple[StackTemplate | None, str, str]:
@@ -544,14 +563,24 @@ class CloudFormationDriver:
 
     def _retry_attempts(self, spec: CustomResourceSpec) -> int:
         """MaximumRetryAttempts of the function's EventInvokeConfig, or Lambda's default."""
+        configured = self._event_invoke_config(spec).get("MaximumRetryAttempts")
+        return DEFAULT_RETRY_ATTEMPTS if configured is None else int(configured)
+
+    def _max_event_age(self, spec: CustomResourceSpec) -> float:
+        """MaximumEventAgeInSeconds of the function's EventInvokeConfig, or Lambda's default."""
+        configured = self._event_invoke_config(spec).get("MaximumEventAgeInSeconds")
+        return DEFAULT_MAX_EVENT_AGE_SECONDS if configured is None else float(configured)
+
+    def _event_invoke_config(self, spec: CustomResourceSpec) -> Mapping[str, Any]:
+        """The Properties of the AWS::Lambda::EventInvokeConfig of the resource's function."""
         stack, function_id, _ = self._function_of(spec)
         for resource in (stack.resources if stack else {}).values():
-            properties = resource.get("Properties", {})
+            properties: Mapping[str, Any] = resource.get("Properties", {})
             if resource.get("Type") == "AWS::Lambda::EventInvokeConfig" and properties.get(
                 "FunctionName"
             ) == {"Ref": function_id}:
-                return int(properties.get("MaximumRetryAttempts", DEFAULT_RETRY_ATTEMPTS))
-        return DEFAULT_RETRY_ATTEMPTS
+                return properties
+        return {}
 
     def _send(
         self,

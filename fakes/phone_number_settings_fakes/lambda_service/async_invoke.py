@@ -25,8 +25,10 @@ from phone_number_settings_fakes.lambda_service.runner import (
     LambdaInitError,
 )
 
-# Lambda's retries of a failed asynchronous invocation, without an EventInvokeConfig.
+# Lambda's retries of a failed asynchronous invocation, and how long an event may wait in
+# its queue, without an EventInvokeConfig.
 DEFAULT_RETRY_ATTEMPTS: Final = 2
+DEFAULT_MAX_EVENT_AGE_SECONDS: Final = 6 * 3600.0
 # crhelper answers before the handler returns; this covers a PUT still on its way.
 RESPONSE_GRACE_SECONDS: Final = 1.0
 
