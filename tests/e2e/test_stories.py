@@ -254,6 +254,23 @@ def test_a_stale_redelivery_of_an_old_update_changes_nothing(stage: Stage) -> No
     assert settings(stage.chime, CAMPAIGN)["Name"] == "Autumn campaign"
 
 
+def test_a_stale_redelivery_of_the_create_changes_nothing(stage: Stage) -> None:
+    seed_all(stage.chime)
+    stage.chime.set_calling_name_delay(PENDING_FOR_DAYS)
+    created = stage.cloudformation.create_stack(stage.template)
+    campaign = stage.logical_id("CampaignLine")
+    renamed = stage.cloudformation.update_stack(stage.template.edited(campaign, Name="Summer"))
+    assert (created.status, renamed.status) == ("CREATE_COMPLETE", "UPDATE_COMPLETE")
+
+    # CampaignLine's Create, retried by Lambda long after the stack went on.
+    late = stage.cloudformation.redeliver(created.for_resource(campaign)[0])
+
+    assert late.stack_status == "UPDATE_COMPLETE"
+    assert late.status == "SUCCESS", late.reason
+    assert written(late) == []
+    assert settings(stage.chime, CAMPAIGN)["Name"] == "Summer"
+
+
 def test_a_duplicate_delivery_while_in_progress_stays_idempotent(stage: Stage) -> None:
     stage.deploy()
     campaign = stage.logical_id("CampaignLine")
