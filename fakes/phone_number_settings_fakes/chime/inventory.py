@@ -6,7 +6,8 @@ number the legacy namespace owns, and numbers whose settings the rules refuse.
 
 from __future__ import annotations
 
-from phone_number_settings_fakes.chime.backend import ChimeBackend, NumberKind
+from phone_number_settings_fakes.chime.backend import ChimeBackend
+from phone_number_settings_fakes.chime.model import NumberKind
 
 SUPPORT_LINE = "+12065550100"  # every detail set and applied
 SALES_LINE = "+12065550101"  # calling name still pending

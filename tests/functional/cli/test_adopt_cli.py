@@ -33,7 +33,7 @@ from phone_number_settings_fakes.chime.inventory import (
     SUPPORT_LINE,
     seed_team_numbers,
 )
-from tests.stepped_clock import SteppedClock
+from phone_number_settings_fakes.clock import SteppedClock
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 VOICE = ["--region", "us-west-2"]

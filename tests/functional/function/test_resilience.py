@@ -7,8 +7,8 @@ import threading
 import pytest
 
 from phone_number_settings_fakes.chime import ChimeBackend
+from phone_number_settings_fakes.clock import SteppedClock
 from tests.functional.conftest import Invoker
-from tests.stepped_clock import SteppedClock
 
 NUMBER = "+12065550100"
 SETTINGS = {
