@@ -11,6 +11,7 @@ from mypy_boto3_chime import ChimeClient
 from mypy_boto3_chime_sdk_voice import ChimeSDKVoiceClient
 
 from phone_number_settings_fakes.chime import ChimeBackend, FakeChimeServer, NumberKind
+from phone_number_settings_fakes.chime.model import CALLING_NAME_SETTLE_SECONDS
 from phone_number_settings_fakes.clock import SteppedClock
 from tests.functional.fakes.chime_clients import (
     NUMBER,
@@ -229,7 +230,7 @@ def test_calling_name_stays_pending_as_long_as_the_service_documents_by_default(
     pending = voice_client.update_phone_number(PhoneNumberId=NUMBER, CallingName="Acme")
     assert pending["PhoneNumber"]["CallingNameStatus"] == "UpdateInProgress"
 
-    clock.sleep(72 * 3600 - 1)  # the 72 hours of the service's documentation, less a second
+    clock.sleep(CALLING_NAME_SETTLE_SECONDS - 1)  # the service's documented time, less a second
     assert clocked.backend.number(NUMBER)["CallingNameStatus"] == "UpdateInProgress"
     clock.sleep(1)
     assert clocked.backend.number(NUMBER)["CallingNameStatus"] == "UpdateSucceeded"
