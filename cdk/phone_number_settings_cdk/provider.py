@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 # The newest Python runtime aws-cdk-lib 2.275 offers; tests/infra fail when a newer one appears.
 LAMBDA_RUNTIME: Final = lambda_.Runtime.PYTHON_3_14
 # The handler retries throttling within its own time budget and answers before the Lambda
-# timeout; five minutes leaves room for several backoff rounds of two or three API calls.
+# timeout; Lambda's longest timeout leaves the most room for backoff rounds under throttling.
 DEFAULT_TIMEOUT: Final = Duration.seconds(PROVIDER_TIMEOUT_SECONDS)
 # Lambda gives CPU in proportion to memory: 256 MB roughly halves the cold start of importing
 # boto3 compared with 128 MB, while the function itself needs well under 128 MB.

@@ -28,7 +28,11 @@ from phone_number_settings_cli.gateways import (
 )
 from phone_number_settings_cli.plan import ReaderFactory, exit_code, plan_all
 from phone_number_settings_cli.render import render_json, render_table
-from phone_number_settings_core.errors import InvalidPropertyError, PhoneNumberSettingsError
+from phone_number_settings_core.errors import (
+    InvalidPropertyError,
+    MissingExtraError,
+    PhoneNumberSettingsError,
+)
 from phone_number_settings_core.rules import (
     DEFAULT_NAMESPACE,
     Namespace,
@@ -243,13 +247,17 @@ def run(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point ``phone-number-settings``."""
-    return run(
-        sys.argv[1:] if argv is None else argv,
-        readers=lambda: ReadOnlyGateways(notice=lambda line: print(line, file=sys.stderr)),
-        configured_region=configured_region,
-        stdout=sys.stdout,
-        stderr=sys.stderr,
-    )
+    try:
+        return run(
+            sys.argv[1:] if argv is None else argv,
+            readers=lambda: ReadOnlyGateways(notice=lambda line: print(line, file=sys.stderr)),
+            configured_region=configured_region,
+            stdout=sys.stdout,
+            stderr=sys.stderr,
+        )
+    except MissingExtraError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_ERROR
 
 
 def _run_adopt(

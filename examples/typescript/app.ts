@@ -6,8 +6,8 @@ import type { Construct } from 'constructs';
 
 // The shared provider stack exports its ServiceToken under this name.
 const SERVICE_TOKEN_EXPORT = 'PhoneNumberSettings-ServiceToken';
-// The shared provider's Lambda timeout (300 s) plus 60 s: a lost response fails the stack
-// in minutes, not after CloudFormation's default hour.
+// The shared provider's Lambda timeout plus its response grace: a lost response fails the
+// stack in minutes, not after CloudFormation's default hour.
 const SERVICE_TIMEOUT = Duration.seconds(960);
 
 /** The resource's properties (README, "The resource contract"); at least one detail. */

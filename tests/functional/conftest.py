@@ -12,9 +12,9 @@ import pytest
 
 from phone_number_settings_chime.deadline import Clock
 from phone_number_settings_fakes.chime import ChimeBackend
+from phone_number_settings_fakes.clock import SteppedClock
 from phone_number_settings_fakes.cloudformation import CfnResponder
 from phone_number_settings_lambda.handler import LambdaHandler, build_handler
-from tests.stepped_clock import SteppedClock
 
 STACK_ID = "arn:aws:cloudformation:us-west-2:123456789012:stack/telephony/6a1b2c3d-aaaa-bbbb-cccc-1234567890ab"
 SERVICE_TOKEN = "arn:aws:lambda:us-west-2:123456789012:function:PhoneNumberSettings"

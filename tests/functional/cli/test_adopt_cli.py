@@ -26,14 +26,14 @@ from phone_number_settings_core.errors import ChimeApiError
 from phone_number_settings_core.rules import Namespace
 from phone_number_settings_fakes.chime import ChimeBackend
 from phone_number_settings_fakes.chime.inventory import (
-    DECLARED_IN_VOICE,
+    DECLARED_IN_CHIME_SDK_VOICE,
     FRONT_DESK,
-    REFUSED_IN_VOICE,
+    REFUSED_IN_CHIME_SDK_VOICE,
     SALES_LINE,
     SUPPORT_LINE,
     seed_team_numbers,
 )
-from tests.stepped_clock import SteppedClock
+from phone_number_settings_fakes.clock import SteppedClock
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 VOICE = ["--region", "us-west-2"]
@@ -105,10 +105,12 @@ class TestAdoptThenPlan:
         assert "Plan: 3 resources: 3 no change." in planned.out
         document = json.loads(template.read_text())
         assert [r["Properties"]["PhoneNumberId"] for r in document["Resources"].values()] == list(
-            DECLARED_IN_VOICE
+            DECLARED_IN_CHIME_SDK_VOICE
         )
         not_declared = document["Metadata"]["PhoneNumberSettingsAdopt"]["NotDeclared"]
-        assert [entry["PhoneNumberId"] for entry in not_declared] == list(REFUSED_IN_VOICE)
+        assert [entry["PhoneNumberId"] for entry in not_declared] == list(
+            REFUSED_IN_CHIME_SDK_VOICE
+        )
         assert [c.operation for c in chime.calls()] == ["ListPhoneNumbers"] + ["GetPhoneNumber"] * 3
 
     def test_yaml_template_is_clean_for_cfn_lint_and_plans_no_change(
