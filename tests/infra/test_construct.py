@@ -103,7 +103,7 @@ def test_removal_policy_retain_by_default_destroy_when_asked(shared_app: SharedA
     }
 
 
-def test_role_grants_exactly_two_chime_actions_and_its_own_log_group(
+def test_role_grants_two_chime_actions_its_stack_read_only_and_its_own_log_group(
     shared_app: SharedApp,
 ) -> None:
     template = shared_app.example_template
@@ -125,6 +125,11 @@ def test_role_grants_exactly_two_chime_actions_and_its_own_log_group(
             "Action": ["chime:GetPhoneNumber", "chime:UpdatePhoneNumber"],
             "Effect": "Allow",
             "Resource": "*",
+        },
+        {
+            "Action": ["cloudformation:DescribeStacks", "cloudformation:ListStackResources"],
+            "Effect": "Allow",
+            "Resource": {"Ref": "AWS::StackId"},
         },
         {
             "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],

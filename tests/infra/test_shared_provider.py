@@ -107,7 +107,7 @@ def test_imported_by_export_the_stack_gets_no_function_and_the_derived_timeout(
     assert (
         IMPORTED_SERVICE_TIMEOUT.to_seconds()
         == service_timeout_for(DEFAULT_TIMEOUT).to_seconds()
-        == DEFAULT_TIMEOUT.to_seconds() + 60
+        == DEFAULT_TIMEOUT.to_seconds() + 240 + 60
     )
 
 
