@@ -78,3 +78,10 @@ class MissingExtraError(PhoneNumberSettingsError, ImportError):
             f"{needed_for} needs {distribution}, which is not installed: "
             f"pip install 'phone-number-settings[{extra}]'"
         )
+
+
+class StoryUnavailableError(PhoneNumberSettingsError):
+    """CloudFormation could not tell the stack's story (unreachable, refused, unexpected).
+
+    Never ends an event: the handler then acts on the event alone and logs this message.
+    """

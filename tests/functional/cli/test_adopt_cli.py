@@ -151,7 +151,7 @@ class TestAdoptThenPlan:
         [resource] = json.loads(template.read_text())["Resources"].values()
         assert resource["Properties"] | {"ServiceToken": None} == {
             "ServiceToken": None,
-            "ServiceTimeout": "960",
+            "ServiceTimeout": "1200",
             "PhoneNumberId": FRONT_DESK,
             "ProductType": "BusinessCalling",
             "CallingName": "Acme Front Desk",
