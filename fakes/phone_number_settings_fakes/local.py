@@ -14,9 +14,10 @@ import sys
 import tempfile
 import threading
 from collections.abc import Sequence
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from types import FrameType
-from typing import Any, Final, TextIO
+from typing import Any, Final, TextIO, cast
 
 import trustme
 
@@ -84,7 +85,9 @@ class LocalChime(FakeChimeServer):
     def make_server(self) -> TrackingHTTPServer[Any]:
         plain = super().make_server()
         # Same handler and owner; only the socket layer differs.
-        server = _TlsServer(plain.RequestHandlerClass, plain.owner)
+        server = _TlsServer(
+            cast(type[BaseHTTPRequestHandler], plain.RequestHandlerClass), plain.owner
+        )
         plain.server_close()
         server.context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         self._leaf.configure_cert(server.context)
