@@ -47,7 +47,8 @@ def printed_lines(tmp_path: Path) -> Iterator[list[str]]:
             lines.append(line.rstrip("\n"))
             if "Ctrl-C" in line:
                 break
-        assert lines and "Ctrl-C" in lines[-1], (lines, server.poll())
+        assert lines, server.poll()
+        assert "Ctrl-C" in lines[-1], lines
         yield lines
     finally:
         server.send_signal(signal.SIGINT)
@@ -61,9 +62,7 @@ def printed_lines(tmp_path: Path) -> Iterator[list[str]]:
 def test_the_command_prints_what_the_section_shows(printed_lines: list[str]) -> None:
     exports = [line for line in printed_lines if line.startswith("export ")]
     shown = PRINTED_EXAMPLE.splitlines()
-    assert [line.split("=", 1)[0] for line in exports] == [
-        line.split("=", 1)[0] for line in shown
-    ]
+    assert [line.split("=", 1)[0] for line in exports] == [line.split("=", 1)[0] for line in shown]
     for printed, example in zip(exports, shown, strict=True):
         if "<" not in example:
             assert printed == example

@@ -3,6 +3,7 @@ installs, tells its version, and synthesises the example app outside the repo.""
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 import tarfile
@@ -12,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from phone_number_settings_core.rules import RESOURCE_TYPE
+from tests.docs.markdown import fenced_blocks
+from tests.docs.site import load_hooks
 from tests.infra.conftest import REPO_ROOT, VENV_BIN, run, subprocess_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("packaging")]
@@ -41,20 +45,55 @@ WHEEL_CHANGELOG = (
 WHEEL_LICENSE = "phone_number_settings-{version}.dist-info/licenses/LICENSE"
 
 
-def test_wheel_installs_and_synthesises_outside_the_repo(tmp_path: Path) -> None:
-    version = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]["version"]
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The wheel and the sdist, built once for this module's tests."""
+    tmp_path = tmp_path_factory.mktemp("build")
     # Built from a copy: building in place would leave build/ and egg-info in the work tree.
     source = tmp_path / "source"
     shutil.copytree(REPO_ROOT, source, ignore=NOT_SOURCES)
     dist = tmp_path / "dist"
     # --no-isolation: the venv already has the pinned setuptools; no download needed.
-    built = run(
+    done = run(
         [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(dist)],
         cwd=source,
     )
-    assert built.returncode == 0, built.stdout + built.stderr
+    assert done.returncode == 0, done.stdout + done.stderr
     (wheel,) = dist.glob("*.whl")
     (sdist,) = dist.glob("*.tar.gz")
+    return wheel, sdist
+
+
+def test_your_own_app_steps_run_as_written(built: tuple[Path, Path], tmp_path: Path) -> None:
+    """Getting started's block, as the site shows it, in an empty folder: venv, install,
+    app.py, cdk.json, cdk synth. The wheel comes through the variable the block reads."""
+    wheel, _ = built
+    page = REPO_ROOT / "docs" / "getting-started" / "cdk.md"
+    shown = load_hooks().substitute(page.read_text(), page.name)
+    (steps,) = fenced_blocks(shown.split("## Your own app, step by step", 1)[1], "bash")
+    assert f"phone_number_settings-{wheel.name.split('-')[1]}-py3-none-any.whl" in steps
+    env = subprocess_env(
+        PHONE_NUMBER_SETTINGS_WHEEL=str(wheel),
+        # The versions this repository tests with; the block itself names none.
+        PIP_CONSTRAINT=str(REPO_ROOT / "constraints.txt"),
+    )
+    for name in ("PYTHONPATH", "VIRTUAL_ENV"):
+        env.pop(name, None)
+    done = run(["bash", "-e", "-o", "pipefail", "-c", steps], cwd=tmp_path, env=env, timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    template = json.loads(
+        (tmp_path / "telephony" / "cdk.out" / "Telephony.template.json").read_text()
+    )
+    (resource,) = [r for r in template["Resources"].values() if r["Type"] == RESOURCE_TYPE]
+    assert resource["Properties"]["CallingName"] == "Acme Support"
+
+
+def test_wheel_installs_and_synthesises_outside_the_repo(
+    built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    version = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]["version"]
+    wheel, sdist = built
+    dist = wheel.parent
 
     # twine, as `make dist` runs it: metadata complete, README renders on the index.
     checked = run([str(VENV_BIN / "twine"), "check", "--strict", str(wheel), str(sdist)], cwd=dist)
