@@ -12,6 +12,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # No phoning home from the CDK CLI (notices and telemetry are also off in cdk.json).
 export CDK_DISABLE_VERSION_CHECK := 1
 export CDK_DISABLE_CLI_TELEMETRY := true
+# mkdocs-material's banner about its successor, printed on every build.
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: setup synth test test-fast lint docs unit functional infra e2e demo bench dist clean
 

@@ -22,7 +22,7 @@ from typing import Any, Final, TextIO, cast
 import trustme
 
 from phone_number_settings_fakes.chime import ChimeBackend, FakeChimeServer
-from phone_number_settings_fakes.http import TrackingHTTPServer
+from phone_number_settings_fakes.http import TlsHTTPServer, TrackingHTTPServer
 
 # Any signing Region the fake accepts; plan and adopt read it from the environment.
 LOCAL_REGION: Final = "us-west-2"
@@ -54,22 +54,6 @@ def seed_numbers(backend: ChimeBackend) -> tuple[str, ...]:
     return ("+12065550100", "+12065550101", "+12065550102")
 
 
-class _TlsServer(TrackingHTTPServer[Any]):
-    """The fake's own server, each connection wrapped in TLS in its worker thread."""
-
-    context: ssl.SSLContext
-
-    def finish_request(self, request: Any, client_address: Any) -> None:
-        try:
-            tls = self.context.wrap_socket(request, server_side=True)
-        except (ssl.SSLError, OSError):
-            return
-        try:
-            super().finish_request(tls, client_address)
-        finally:
-            tls.close()
-
-
 class LocalChime(FakeChimeServer):
     """The fake Chime service over HTTPS, its CA certificate in ``ca_path``."""
 
@@ -85,13 +69,12 @@ class LocalChime(FakeChimeServer):
     def make_server(self) -> TrackingHTTPServer[Any]:
         plain = super().make_server()
         # Same handler and owner; only the socket layer differs.
-        server = _TlsServer(
-            cast(type[BaseHTTPRequestHandler], plain.RequestHandlerClass), plain.owner
-        )
         plain.server_close()
-        server.context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        self._leaf.configure_cert(server.context)
-        return server
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        self._leaf.configure_cert(context)
+        return TlsHTTPServer(
+            cast(type[BaseHTTPRequestHandler], plain.RequestHandlerClass), plain.owner, context
+        )
 
     def https_endpoint_url(self, namespace: str) -> str:
         return self.endpoint_url(namespace).replace("http://", "https://", 1)
