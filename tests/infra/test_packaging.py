@@ -4,15 +4,20 @@ no stand-in inside, and the extras of each audience in the metadata."""
 from __future__ import annotations
 
 import email.parser
+import json
 import tarfile
 import tomllib
 import zipfile
+from pathlib import Path
 
 import pytest
 from packaging.requirements import Requirement
 
 from bench.install_sizes import Distributions
-from tests.infra.conftest import REPO_ROOT, VENV_BIN, run
+from phone_number_settings_core.rules import RESOURCE_TYPE
+from tests.docs.markdown import fenced_blocks
+from tests.docs.site import load_hooks
+from tests.infra.conftest import REPO_ROOT, VENV_BIN, run, subprocess_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("packaging")]
 
@@ -97,3 +102,27 @@ def test_the_metadata_asks_for_boto3_alone_and_an_extra_per_audience(
     assert of("cdk") == {"aws-cdk-lib", "constructs", "crhelper"}
     assert of("templates") == {"cfn-lint"}
     assert {"phone-number-settings[cdk,templates]", "pytest", "ruff"} <= of("dev")
+
+
+def test_your_own_app_steps_run_as_written(distributions: Distributions, tmp_path: Path) -> None:
+    """Getting started's block, as the site shows it, in an empty folder: venv, install,
+    app.py, cdk.json, cdk synth. The wheel comes through the variable the block reads."""
+    wheel = distributions.wheel
+    page = REPO_ROOT / "docs" / "getting-started" / "cdk.md"
+    shown = load_hooks().substitute(page.read_text(), page.name)
+    (steps,) = fenced_blocks(shown.split("## Your own app, step by step", 1)[1], "bash")
+    assert f"phone_number_settings-{wheel.name.split('-')[1]}-py3-none-any.whl" in steps
+    env = subprocess_env(
+        PHONE_NUMBER_SETTINGS_WHEEL=str(wheel),
+        # The versions this repository tests with; the block itself names none.
+        PIP_CONSTRAINT=str(REPO_ROOT / "constraints.txt"),
+    )
+    for name in ("PYTHONPATH", "VIRTUAL_ENV"):
+        env.pop(name, None)
+    done = run(["bash", "-e", "-o", "pipefail", "-c", steps], cwd=tmp_path, env=env, timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    template = json.loads(
+        (tmp_path / "telephony" / "cdk.out" / "Telephony.template.json").read_text()
+    )
+    (resource,) = [r for r in template["Resources"].values() if r["Type"] == RESOURCE_TYPE]
+    assert resource["Properties"]["CallingName"] == "Acme Support"

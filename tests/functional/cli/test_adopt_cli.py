@@ -323,7 +323,6 @@ class TestOptions:
     @pytest.mark.parametrize(
         ("argv", "message"),
         [
-            ([], "error: --region is required for namespace chime-sdk-voice"),
             (
                 ["--namespace", "chime", "--region", "us-west-2"],
                 "error: --region us-west-2: Namespace chime (the legacy API) is served only "
@@ -350,6 +349,82 @@ class TestOptions:
         result = run(capsys, "adopt", *argv)
         assert result.code == 1
         assert message in result.err
+        assert chime.calls() == []
+
+
+class TestRegionFromTheConfiguration:
+    """Without --region, adopt reads the Region as plan does: the standard AWS configuration."""
+
+    @pytest.mark.parametrize("variable", ["AWS_REGION", "AWS_DEFAULT_REGION"])
+    def test_the_environment_names_the_region(
+        self,
+        chime: ChimeBackend,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+        variable: str,
+    ) -> None:
+        seed_team_numbers(chime)
+        monkeypatch.delenv("AWS_REGION")
+        monkeypatch.delenv("AWS_DEFAULT_REGION")
+        monkeypatch.setenv(variable, "eu-central-1")
+        result = run(capsys, "adopt", "--format", "yaml")
+        assert result.code == 0, result.err
+        assert {call.region for call in chime.calls("ListPhoneNumbers")} == {"eu-central-1"}
+        assert "--region eu-central-1" in result.out  # the command that reads them again
+        assert "listed in chime-sdk-voice (eu-central-1)" in result.err
+
+    def test_a_profile_names_the_region(
+        self,
+        chime: ChimeBackend,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path,
+    ) -> None:
+        seed_team_numbers(chime)
+        monkeypatch.delenv("AWS_REGION")
+        monkeypatch.delenv("AWS_DEFAULT_REGION")
+        config = tmp_path / "aws-config"
+        config.write_text("[profile telephony]\nregion = ca-central-1\n")
+        monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+        monkeypatch.setenv("AWS_PROFILE", "telephony")
+        result = run(capsys, "adopt", "--format", "json")
+        assert result.code == 0, result.err
+        assert {call.region for call in chime.calls("ListPhoneNumbers")} == {"ca-central-1"}
+
+    def test_the_option_wins_over_the_environment(
+        self, chime: ChimeBackend, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        seed_team_numbers(chime)
+        result = run(capsys, "adopt", "--region", "eu-west-1", "--format", "yaml")
+        assert result.code == 0, result.err
+        assert {call.region for call in chime.calls("ListPhoneNumbers")} == {"eu-west-1"}
+
+    def test_no_region_anywhere_is_an_error_before_any_call(
+        self,
+        chime: ChimeBackend,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        monkeypatch.delenv("AWS_REGION")
+        monkeypatch.delenv("AWS_DEFAULT_REGION")
+        result = run(capsys, "adopt")
+        assert result.code == 1
+        assert result.err == (
+            "error: no Region for namespace chime-sdk-voice: give --region, or set AWS_REGION "
+            "(or a profile's region)\n"
+        )
+        assert chime.calls() == []
+
+    def test_a_malformed_configured_region_is_refused_by_the_rules(
+        self,
+        chime: ChimeBackend,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        monkeypatch.setenv("AWS_REGION", "Oregon")
+        result = run(capsys, "adopt")
+        assert result.code == 1
+        assert "error: configured Region Oregon: must be an AWS Region name" in result.err
         assert chime.calls() == []
 
 
