@@ -24,6 +24,7 @@ MODULES: Final = {
     "rules": "phone_number_settings_core.rules",
     "model": "phone_number_settings_core.model",
     "retry": "phone_number_settings_chime.retry",
+    "function": "phone_number_settings_lambda",
     "cli": "phone_number_settings_cli.main",
     "provider": "phone_number_settings_cdk.provider",
     "provider_stack": "phone_number_settings_cdk.provider_stack",

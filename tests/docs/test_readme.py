@@ -33,7 +33,6 @@ def test_the_shared_providers_names_and_timeout_are_the_codes() -> None:
     assert resolved == {rules.SHARED_PROVIDER_PARAMETER_NAME}
     timeouts = set(re.findall(r"ServiceTimeout: (\d+)", TEXT))
     assert timeouts == {str(rules.SHARED_PROVIDER_SERVICE_TIMEOUT_SECONDS)}
-    assert f"Lambda timeout plus {rules.RESPONSE_GRACE_SECONDS} s" in TEXT
 
 
 def test_the_sample_construct_error_quotes_the_rule() -> None:
