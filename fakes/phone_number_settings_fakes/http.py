@@ -113,18 +113,20 @@ class LocalTrust:
 
 
 class TlsHTTPServer(TrackingHTTPServer[Owner]):
-    """A TrackingHTTPServer that speaks HTTPS only."""
+    """A TrackingHTTPServer whose connections speak TLS with ``context``.
+
+    The handshake happens in the worker thread: a stuck client cannot block accept().
+    """
 
     def __init__(
         self, handler: type[BaseHTTPRequestHandler], owner: Owner, context: ssl.SSLContext
     ) -> None:
         super().__init__(handler, owner)
-        self._context = context
+        self.context = context
 
     def finish_request(self, request: Any, client_address: Any) -> None:
-        # TLS handshake in the worker thread: a stuck client cannot block accept().
         try:
-            tls = self._context.wrap_socket(request, server_side=True)
+            tls = self.context.wrap_socket(request, server_side=True)
         except (ssl.SSLError, OSError):
             return
         try:
