@@ -55,6 +55,7 @@ class Stage:
     cloudformation: CloudFormationDriver
     chime: ChimeBackend
     template: StackTemplate
+    api: FakeCloudFormationServer
 
     def deploy(self, template: StackTemplate | None = None, settled: bool = False) -> None:
         """Seeds the numbers and creates the stack; its calling names have settled long
@@ -77,7 +78,7 @@ def stage(
     cloudformation_stacks: FakeCloudFormationServer,
 ) -> Stage:
     cloudformation_stacks.backend.page_size = 3
-    return Stage(cloudformation, chime, example_template)
+    return Stage(cloudformation, chime, example_template, cloudformation_stacks)
 
 
 def another_resource(template: StackTemplate) -> str:
@@ -204,6 +205,10 @@ def test_a_rename_under_destroy_keeps_the_settings(stage: Stage) -> None:
     assert [e.status for e in operation.events] == ["SUCCESS", "SUCCESS"]
     assert operation.statuses == UPDATED
     assert stage.chime.update_calls()[writes_before:] == []
+    # The function read the stack's resources, three a page, by the stack's id.
+    listed = stage.api.controls.calls("ListStackResources")
+    assert {c.params["StackName"] for c in listed} == {stage.cloudformation.stack_id}
+    assert any("NextToken" in c.params for c in listed)
     assert settings(stage.chime, CAMPAIGN) == {
         "ProductType": "VoiceConnector",
         "Name": "Spring campaign",
@@ -253,6 +258,11 @@ def test_a_stale_redelivery_of_an_old_update_changes_nothing(stage: Stage) -> No
     assert late.stack_status == "UPDATE_COMPLETE"
     assert late.status == "SUCCESS", late.reason
     assert [c.operation for c in late.calls if c.operation == UPDATE] == []
+    (described, *_) = reversed(stage.api.controls.calls("DescribeStacks"))
+    assert (described.params["StackName"], described.status) == (
+        stage.cloudformation.stack_id,
+        200,
+    )
     assert cloudformation.status == "UPDATE_COMPLETE"
     assert settings(stage.chime, CAMPAIGN)["Name"] == "Autumn campaign"
 
