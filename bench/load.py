@@ -42,6 +42,7 @@ from botocore.config import Config
 from bench.grid import GRID, TARGETS, Row
 from phone_number_settings_fakes.chime import ChimeBackend, FakeChimeServer
 from phone_number_settings_fakes.cloudformation import CfnResponder
+from phone_number_settings_fakes.cloudformation.api_server import FakeCloudFormationServer
 from phone_number_settings_fakes.cloudformation.assembly import (
     EXAMPLE_STACK,
     CloudAssembly,
@@ -89,7 +90,9 @@ class Fleet:
     code_dir: Path
     responder: CfnResponder
 
-    def environment(self, server: FakeChimeServer, resources: int) -> dict[str, str]:
+    def environment(
+        self, server: FakeChimeServer, stacks: FakeCloudFormationServer, resources: int
+    ) -> dict[str, str]:
         runtime = LambdaEnvironment(
             self.runtime.runtime_dir,
             self.runtime.workdir,
@@ -97,6 +100,7 @@ class Fleet:
                 server.endpoint_url("chime"),
                 server.endpoint_url("chime-sdk-voice"),
                 self.responder.ca_path,
+                cloudformation=stacks.endpoint_url,
             ),
         )
         env = runtime.function_env(self.function, "Bench", "127.0.0.1:9")
@@ -113,12 +117,18 @@ def number(index: int) -> str:
 
 def run(fleet: Fleet, row: Row, handler: str) -> RunResult:
     """One handler's fleet against a fresh fake Chime limited as ``row`` says."""
-    with FakeChimeServer(ChimeBackend()) as server:
+    with (
+        FakeChimeServer(ChimeBackend()) as server,
+        FakeCloudFormationServer(trust=fleet.responder.trust) as stacks,
+    ):
         chime = server.backend
         for index in range(row.resources):
             chime.seed_number(number(index), product_type="VoiceConnector")
         chime.seed_number(NEIGHBOUR_NUMBER)
-        driver = CloudFormationDriver(fleet.runtime, fleet.responder, stack_name="Bench")
+        driver = CloudFormationDriver(
+            fleet.runtime, fleet.responder, stack_name="Bench", stacks=stacks.backend
+        )
+        driver.put_stack("CREATE_IN_PROGRESS")  # the creates below are one stack's creation
         events = [
             driver.event(
                 "Create",
@@ -133,7 +143,7 @@ def run(fleet: Fleet, row: Row, handler: str) -> RunResult:
         ]
         worker = subprocess.Popen(
             [base_python(), "-S", "-B", str(fleet.code_dir / "worker.py")],
-            env=fleet.environment(server, row.resources),
+            env=fleet.environment(server, stacks, row.resources),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
