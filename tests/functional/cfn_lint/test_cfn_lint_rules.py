@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from phone_number_settings_core.rules import RESOURCE_TYPE
-from tests.lint_expectations import MISTAKES, RULES_MODULE, expected_findings
+from tests.lint_expectations import BRANCHES, MISTAKES, RULES_MODULE, expected_findings
 
-OUR_RULES = {"E9101", "E9102"}
+OUR_RULES = {"E9101", "E9102", "W9101"}
 
 
 def rules_from(append: str) -> Any:
@@ -20,12 +20,16 @@ def rules_from(append: str) -> Any:
 
 
 def lint(text: str, rules: Any, regions: list[str] | None = None) -> set[tuple[int, str]]:
+    return {(match.linenumber, match.rule.id) for match in matches(text, rules, regions)}
+
+
+def matches(text: str, rules: Any, regions: list[str] | None = None) -> list[Any]:
     from cfnlint.api import lint as cfn_lint
 
-    return {(match.linenumber, match.rule.id) for match in cfn_lint(text, rules, regions)}
+    return list(cfn_lint(text, rules, regions))
 
 
-def test_the_module_path_loads_exactly_our_two_rules() -> None:
+def test_the_module_path_loads_exactly_our_three_rules() -> None:
     assert sorted(rule.id for rule in rules_from(RULES_MODULE)) == sorted(OUR_RULES)
 
 
@@ -33,6 +37,12 @@ def test_each_mistake_is_found_at_its_line_and_nothing_else() -> None:
     expected = expected_findings()
     assert len(expected) >= 10  # the file's own markers were read
     assert lint(MISTAKES.read_text(), rules_from(RULES_MODULE)) == expected
+
+
+def test_each_branch_parameter_and_condition_is_checked_at_its_line() -> None:
+    expected = expected_findings(BRANCHES)
+    assert {rule for _, rule in expected} == OUR_RULES
+    assert lint(BRANCHES.read_text(), rules_from(RULES_MODULE)) == expected
 
 
 def test_the_regions_linted_decide_where_a_number_without_region_is() -> None:
