@@ -81,14 +81,17 @@ def resource_findings(
     *,
     can_hold: Callable[[Conditions], bool] = _always,
     yaml: bool = True,
+    condition: str | None = None,
 ) -> list[Finding]:
     """Every rule each reading of ``properties`` breaks, once per place and message.
 
     ``yaml``: the template is YAML, where an unquoted +12065550100 is read as a number.
+    ``condition``: the resource's Condition; branches that contradict it are not read.
     """
+    within: Conditions = ((condition, True),) if condition else ()
     found: dict[tuple[tuple[PathPart, ...], str], Finding] = {}
     every_allowed: dict[tuple[tuple[PathPart, ...], str, str], set[object]] = {}
-    for reading in readings(properties, values, can_hold=can_hold):
+    for reading in readings(properties, values, can_hold=can_hold, within=within):
         for finding, allowed in _reading_findings(reading, yaml=yaml):
             if allowed is not None:
                 where = (finding.path, allowed.parameter or "", finding.property or "")
@@ -244,7 +247,7 @@ def _claims(
 ) -> Iterable[_Claim]:
     own: Conditions = ((resource.condition, True),) if resource.condition else ()
     seen: set[tuple[NumberKey, Conditions]] = set()
-    for reading in readings(resource.properties, values, can_hold=can_hold):
+    for reading in readings(resource.properties, values, can_hold=can_hold, within=own):
         if not isinstance(reading.properties, Mapping):
             continue
         identity = [reading.choices[key] for key in _IDENTITY if key in reading.choices]

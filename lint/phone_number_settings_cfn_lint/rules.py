@@ -74,7 +74,11 @@ def _findings(cfn: Any, severity: Severity) -> list[RuleMatch]:
     for resource in _declared(cfn):
         path = _properties_path(cfn, resource.logical_id)
         for finding in resource_findings(
-            resource.properties, values, can_hold=can_hold, yaml=yaml
+            resource.properties,
+            values,
+            can_hold=can_hold,
+            yaml=yaml,
+            condition=resource.condition,
         ):
             if finding.severity is severity:
                 matches.append(_match(path, finding))

@@ -111,11 +111,17 @@ def readings(
     values: TemplateValues | None = None,
     *,
     can_hold: Callable[[Conditions], bool] = _always,
+    within: Conditions = (),
 ) -> list[Reading]:
-    """Every reading of a resource's Properties, at most MAX_READINGS of them."""
+    """Every reading of a resource's Properties, at most MAX_READINGS of them.
+
+    ``within``: the resource's own Condition (true), which its branches must agree with.
+    """
     known = values or TemplateValues()
     found: list[Reading] = []
     for whole in choices(properties, (), known):
+        if merged_conditions(whole.conditions, within) is None:
+            continue
         if isinstance(whole.value, Absent):
             whole = replace(whole, value={})
         if not isinstance(whole.value, Mapping):
@@ -123,7 +129,8 @@ def readings(
             continue
         keys = list(whole.value)
         per_key = [choices(whole.value[key], (*whole.path, key), known) for key in keys]
-        for combination in itertools.islice(_consistent(per_key, whole.conditions), MAX_READINGS):
+        base = merged_conditions(whole.conditions, within) or ()
+        for combination in itertools.islice(_consistent(per_key, base), MAX_READINGS):
             picked, conditions = combination
             if conditions and not can_hold(conditions):
                 continue

@@ -177,3 +177,11 @@ def test_a_number_in_a_branch_meets_the_other_resource_only_in_that_branch() -> 
     assert [(logical_id, f.path) for logical_id, f in found] == [
         ("Second", ("PhoneNumberId", "Fn::If", 1))
     ]
+
+
+def test_a_branch_the_resource_condition_rules_out_is_not_read() -> None:
+    properties = {"PhoneNumberId": NUMBER, "CallingName": {"Fn::If": ["IsProd", "Acme", "Hi!"]}}
+    assert findings(properties, condition="IsProd") == []
+    assert [f.path for f in findings(properties, condition="IsDev")] == [
+        ("CallingName", "Fn::If", 2)
+    ]
