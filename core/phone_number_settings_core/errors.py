@@ -52,6 +52,7 @@ def _named(names: list[str]) -> str:
     more = len(names) - _NAMES_SHOWN
     return f"{shown} and {more} more" if more > 0 else shown
 
+
 _PATTERN_NOTE = re.compile(r" \(pattern .*\)$")
 _CUT = "..."
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
+from phone_number_settings_core.duplicates import NumberKey
 from phone_number_settings_core.errors import InvalidPropertyError, MissingRegionError
 from phone_number_settings_core.model import DeclaredSettings
 from phone_number_settings_core.rules import (
@@ -20,7 +21,6 @@ from phone_number_settings_core.rules import (
     property_problems,
     type_name,
 )
-from phone_number_settings_core.duplicates import NumberKey
 
 _IDENTITY: Final = (PHONE_NUMBER_ID, NAMESPACE, REGION)
 

@@ -16,16 +16,11 @@ from enum import StrEnum
 from typing import Final
 
 from phone_number_settings_core.duplicates import NumberKey
-from phone_number_settings_core.errors import InvalidPropertyError
 from phone_number_settings_core.properties import declared_number
 from phone_number_settings_core.rules import (
-    NAME,
     NAMESPACE,
     PHONE_NUMBER_ID,
-    PRODUCT_TYPE,
     REGION,
-    property_problems,
-    type_name,
 )
 from phone_number_settings_templates.branches import (
     Choice,
@@ -37,13 +32,12 @@ from phone_number_settings_templates.branches import (
     merged_conditions,
     readings,
 )
+from phone_number_settings_templates.problems import reading_problems, with_conditions
 from phone_number_settings_templates.reader import as_passed, resolved_at_deploy
 
 UNQUOTED_NUMBER_HINT: Final = (
     " (YAML reads an unquoted +12065550100 as a number and drops the +: quote it)"
 )
-# The rules of these properties also read the Namespace.
-_NAMESPACE_DEPENDENT: Final = frozenset({PRODUCT_TYPE, NAME, REGION})
 _IDENTITY: Final = (PHONE_NUMBER_ID, NAMESPACE, REGION)
 
 
@@ -104,53 +98,24 @@ def resource_findings(
     return findings
 
 
-def _reading_findings(
-    reading: Reading, *, yaml: bool
-) -> Iterable[tuple[Finding, Choice | None]]:
+def _reading_findings(reading: Reading, *, yaml: bool) -> Iterable[tuple[Finding, Choice | None]]:
     """Each problem of one reading, with the AllowedValue choice that caused it (if one)."""
-    if resolved_at_deploy(reading.properties):
-        return
-    if not isinstance(reading.properties, Mapping):
-        message = (
-            "Properties: must be an object of named properties, "
-            f"not {type_name(reading.properties)}"
-        )
-        yield Finding(reading.path, _with_conditions(message, reading.conditions)), None
-        return
-    passed = as_passed(reading.properties)
-    assert isinstance(passed, Mapping)
-    by_name = {str(key): choice for key, choice in reading.choices.items()}
-    for problem in property_problems(passed, is_unresolved=resolved_at_deploy):
-        yield _finding(problem, reading, by_name, yaml=yaml)
-
-
-def _finding(
-    problem: InvalidPropertyError,
-    reading: Reading,
-    by_name: Mapping[str, Choice],
-    *,
-    yaml: bool,
-) -> tuple[Finding, Choice | None]:
-    key = problem.property_name
-    choice = by_name.get(key)
-    if choice is None:  # a missing property: where the Properties object is written
-        return Finding(reading.path, _with_conditions(str(problem), reading.conditions)), None
-    involved = [choice]
-    if key in _NAMESPACE_DEPENDENT and NAMESPACE in by_name:
-        involved.append(by_name[NAMESPACE])
-    conditions = tuple(
-        sorted({*reading.outer_conditions, *(pair for one in involved for pair in one.conditions)})
-    )
-    message = str(problem)
-    if key == PHONE_NUMBER_ID and yaml and _is_number(choice.value):
-        message += UNQUOTED_NUMBER_HINT
-    parameters = [one for one in involved if one.source is not Source.TEMPLATE]
-    for one in parameters:
-        message += f" ({_parameter_source(one)})"
-    severity = Severity.WARNING if parameters else Severity.ERROR
-    finding = Finding(choice.path, _with_conditions(message, conditions), severity, key)
-    allowed = choice if choice.source is Source.ALLOWED_VALUE and len(parameters) == 1 else None
-    return finding, allowed
+    for found in reading_problems(reading):
+        choice = found.choice
+        if choice is None:  # where the Properties object is written
+            yield Finding(reading.path, found.message()), None
+            continue
+        key = found.problem.property_name
+        message = str(found.problem)
+        if key == PHONE_NUMBER_ID and yaml and _is_number(choice.value):
+            message += UNQUOTED_NUMBER_HINT
+        parameters = [one for one in found.involved if one.source is not Source.TEMPLATE]
+        for one in parameters:
+            message += f" ({_parameter_source(one)})"
+        severity = Severity.WARNING if parameters else Severity.ERROR
+        message = with_conditions(message, found.conditions)
+        allowed = choice if choice.source is Source.ALLOWED_VALUE and len(parameters) == 1 else None
+        yield Finding(choice.path, message, severity, key), allowed
 
 
 def _no_allowed_value_passes(
@@ -174,13 +139,6 @@ def _parameter_source(choice: Choice) -> str:
     if choice.source is Source.DEFAULT:
         return f"the Default of parameter {choice.parameter}"
     return f"an AllowedValue of parameter {choice.parameter}"
-
-
-def _with_conditions(message: str, conditions: Conditions) -> str:
-    if not conditions:
-        return message
-    shown = " and ".join(f"{name} is {'true' if truth else 'false'}" for name, truth in conditions)
-    return f"{message} (when {shown})"
 
 
 def _is_number(value: object) -> bool:
@@ -233,7 +191,7 @@ def duplicate_findings(
                     )
                     found.setdefault(
                         (later.logical_id, later.path),
-                        Finding(later.path, _with_conditions(message, together)),
+                        Finding(later.path, with_conditions(message, together)),
                     )
                     break
     return [(logical_id, finding) for (logical_id, _), finding in found.items()]

@@ -149,6 +149,4 @@ class PhoneNumberDeclaredTwice(CloudFormationLintRule):  # type: ignore[misc]
             TemplateValues.of(cfn.template),
             can_hold=solver_of(cfn.conditions),
         )
-        return [
-            _match(_properties_path(cfn, logical_id), finding) for logical_id, finding in found
-        ]
+        return [_match(_properties_path(cfn, logical_id), finding) for logical_id, finding in found]

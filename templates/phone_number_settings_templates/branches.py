@@ -119,11 +119,10 @@ def readings(
     """
     known = values or TemplateValues()
     found: list[Reading] = []
-    for whole in choices(properties, (), known):
-        if merged_conditions(whole.conditions, within) is None:
+    for written in choices(properties, (), known):
+        if merged_conditions(written.conditions, within) is None:
             continue
-        if isinstance(whole.value, Absent):
-            whole = replace(whole, value={})
+        whole = replace(written, value={}) if isinstance(written.value, Absent) else written
         if not isinstance(whole.value, Mapping):
             found.append(Reading(whole.value, whole.path, {}, whole.conditions, whole.conditions))
             continue
@@ -201,7 +200,9 @@ def _if_branches(
     return found
 
 
-def _parameter_choices(name: str, path: tuple[PathPart, ...], values: TemplateValues) -> list[Choice]:
+def _parameter_choices(
+    name: str, path: tuple[PathPart, ...], values: TemplateValues
+) -> list[Choice]:
     declaration = values.parameters.get(name)
     if not isinstance(declaration, Mapping):
         return []

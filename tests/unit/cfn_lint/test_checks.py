@@ -146,9 +146,7 @@ def duplicate_numbers(
     regions: list[str],
     can_hold: Any = None,
 ) -> list[tuple[str, str]]:
-    found = duplicate_findings(
-        resources, regions, can_hold=can_hold or (lambda _: True)
-    )
+    found = duplicate_findings(resources, regions, can_hold=can_hold or (lambda _: True))
     return [(logical_id, finding.message) for logical_id, finding in found]
 
 

@@ -18,7 +18,9 @@ NUMBER = "+12065550100"
 BAD_NAME_RULE = "CallingName: character 5 is not a letter A-Z, a digit or a space"
 
 
-def findings(properties: Any, values: TemplateValues | None = None, **options: Any) -> list[Finding]:
+def findings(
+    properties: Any, values: TemplateValues | None = None, **options: Any
+) -> list[Finding]:
     return resource_findings({"ServiceToken": "arn", **properties}, values, **options)
 
 
@@ -26,9 +28,7 @@ def test_each_literal_branch_of_an_if_is_checked_at_its_place() -> None:
     found = findings(
         {"PhoneNumberId": NUMBER, "CallingName": {"Fn::If": ["IsProd", "Acme!", "Acme"]}}
     )
-    assert [(f.path, f.severity) for f in found] == [
-        (("CallingName", "Fn::If", 1), Severity.ERROR)
-    ]
+    assert [(f.path, f.severity) for f in found] == [(("CallingName", "Fn::If", 1), Severity.ERROR)]
     assert found[0].message.startswith(BAD_NAME_RULE)
     assert found[0].message.endswith("(when IsProd is true)")
 
@@ -109,8 +109,7 @@ def test_parameter_defaults_warn_and_allowed_values_that_all_fail_are_an_error()
     assert [(f.severity, f.message) for f in found] == [
         (
             Severity.WARNING,
-            f"{BAD_NAME_RULE} (pattern ^$|^[a-zA-Z0-9 ]{{2,15}}$) "
-            "(the Default of parameter Line)",
+            f"{BAD_NAME_RULE} (pattern ^$|^[a-zA-Z0-9 ]{{2,15}}$) (the Default of parameter Line)",
         )
     ]
     found = findings({"PhoneNumberId": NUMBER, "CallingName": {"Ref": "Shout"}}, values)
