@@ -102,6 +102,11 @@ class TemplateValues:
         )
 
 
+def is_no_value(value: object) -> bool:
+    """True for ``{"Ref": "AWS::NoValue"}``: the property is not given."""
+    return isinstance(value, Mapping) and len(value) == 1 and value.get("Ref") == NO_VALUE
+
+
 def _always(_: Conditions) -> bool:
     return True
 
@@ -173,7 +178,7 @@ def choices(value: object, path: tuple[PathPart, ...], values: TemplateValues) -
             branches = _if_branches(argument, path, values)
             if branches is not None:
                 return branches
-        if function == "Ref" and argument == NO_VALUE:
+        if is_no_value(value):
             return [Choice(ABSENT, path)]
         if function == "Ref" and isinstance(argument, str):
             from_parameter = _parameter_choices(argument, path, values)
@@ -247,6 +252,17 @@ def literal_value(value: object, values: TemplateValues) -> object | None:
     if function == "Fn::FindInMap":
         return _found_in_map(argument, values)
     return None
+
+
+def with_literals(value: object, values: TemplateValues) -> object:
+    """``value`` with each function of literals replaced by what it evaluates to, inner first."""
+    if isinstance(value, Mapping):
+        inner = {key: with_literals(item, values) for key, item in value.items()}
+        literal = literal_value(inner, values) if len(inner) == 1 else None
+        return inner if literal is None or isinstance(literal, Mapping) else literal
+    if isinstance(value, list):
+        return [with_literals(item, values) for item in value]
+    return value
 
 
 def _joined(argument: object, values: TemplateValues) -> str | None:

@@ -22,7 +22,7 @@ def test_every_broken_property_is_named_in_one_error(fresh_stack: Stack) -> None
             removal_policy=RemovalPolicy.SNAPSHOT,
         )
 
-    with pytest.raises(ValueError) as caught:
+    with pytest.raises(ValueError, match=r"^Fresh/Line: phone_number_id") as caught:
         users_app()
     assert str(caught.value) == (
         "Fresh/Line: phone_number_id (PhoneNumberId): must be an E.164 number such as "
@@ -44,7 +44,7 @@ def test_a_number_declared_twice_with_a_bad_calling_name_gives_both_errors(
     fresh_stack: Stack,
 ) -> None:
     PhoneNumberSettings(fresh_stack, "Support", phone_number_id="+12065550100", name="a")
-    with pytest.raises(ValueError) as caught:
+    with pytest.raises(ValueError, match=r"^Fresh/Again: calling_name") as caught:
         PhoneNumberSettings(
             fresh_stack, "Again", phone_number_id="+12065550100", calling_name="Acme!"
         )
@@ -60,7 +60,7 @@ def test_a_number_declared_twice_with_a_bad_calling_name_gives_both_errors(
 
 def test_a_bad_namespace_is_reported_without_comparing_the_number(fresh_stack: Stack) -> None:
     PhoneNumberSettings(fresh_stack, "Support", phone_number_id="+12065550100", name="a")
-    with pytest.raises(ValueError) as caught:
+    with pytest.raises(ValueError, match=r"^Fresh/Again: namespace") as caught:
         PhoneNumberSettings(
             fresh_stack, "Again", phone_number_id="+12065550100", name="b", namespace="voice"
         )

@@ -13,7 +13,6 @@ from phone_number_settings_cfn_lint.checks import (
     duplicate_findings,
     resource_findings,
 )
-from phone_number_settings_templates.branches import Conditions
 
 NUMBER = "+12065550100"
 TOKEN = {"Fn::ImportValue": "PhoneNumberSettings-ServiceToken"}
