@@ -10,6 +10,8 @@ DATA: Final = Path(__file__).resolve().parent / "data"
 MISTAKES: Final = DATA / "phone-numbers-with-mistakes.yaml"
 # Values in Fn::If branches, literal functions, parameters, and resources under Conditions.
 BRANCHES: Final = DATA / "phone-numbers-in-branches.yaml"
+# Odd shapes: null and list Properties, malformed functions, parameters and conditions.
+ODD_SHAPES: Final = DATA / "phone-numbers-odd-shapes.yaml"
 RULES_MODULE: Final = "phone_number_settings_cfn_lint"
 # A line of the template ending in "# expect E9101" (or "# expect E9101 W9101") must be
 # reported with that rule (each of those rules).
