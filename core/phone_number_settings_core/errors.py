@@ -7,6 +7,7 @@ ERROR, and the API model marks both values sensitive.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 
 class PhoneNumberSettingsError(Exception):
@@ -43,7 +44,7 @@ class InvalidPropertiesError(InvalidPropertyError):
         self.args = (_fitted(parts),)
 
 
-REASON_MAX_CHARS = 256
+REASON_MAX_CHARS: Final = 256
 _NAMES_SHOWN = 3
 
 
