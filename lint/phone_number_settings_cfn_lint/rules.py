@@ -89,7 +89,14 @@ def _match(path: list[PathPart], finding: Finding) -> RuleMatch:
     return RuleMatch([*path, *finding.path], finding.message)
 
 
-class PhoneNumberSettingsProperties(CloudFormationLintRule):  # type: ignore[misc]
+class _PhoneNumberSettingsRule(CloudFormationLintRule):  # type: ignore[misc]
+    """What our rules share: their tags, and no page of their own."""
+
+    source_url = ""
+    tags = _TAGS
+
+
+class PhoneNumberSettingsProperties(_PhoneNumberSettingsRule):
     """Unknown keys, patterns, enums and namespace rules, as the handler checks them."""
 
     id = "E9101"
@@ -101,14 +108,12 @@ class PhoneNumberSettingsProperties(CloudFormationLintRule):  # type: ignore[mis
         "branch of Fn::If is checked, and Fn::Sub, Fn::Join and Fn::FindInMap of literals; "
         "Ref AWS::NoValue is an absent property. Values known only at deploy are skipped."
     )
-    source_url = ""
-    tags = _TAGS
 
     def match(self, cfn: Any) -> list[RuleMatch]:
         return _findings(cfn, Severity.ERROR)
 
 
-class PhoneNumberSettingsParameterValues(CloudFormationLintRule):  # type: ignore[misc]
+class PhoneNumberSettingsParameterValues(_PhoneNumberSettingsRule):
     """A parameter's Default or AllowedValue that a property would break a rule with."""
 
     id = "W9101"
@@ -118,14 +123,12 @@ class PhoneNumberSettingsParameterValues(CloudFormationLintRule):  # type: ignor
         "Custom::PhoneNumberSettings property references with Ref, with the handler's "
         "rules: a deploy with that value would fail."
     )
-    source_url = ""
-    tags = _TAGS
 
     def match(self, cfn: Any) -> list[RuleMatch]:
         return _findings(cfn, Severity.WARNING)
 
 
-class PhoneNumberDeclaredTwice(CloudFormationLintRule):  # type: ignore[misc]
+class PhoneNumberDeclaredTwice(_PhoneNumberSettingsRule):
     """Two resources for the same number, namespace and Region overwrite each other."""
 
     id = "E9102"
@@ -136,8 +139,6 @@ class PhoneNumberDeclaredTwice(CloudFormationLintRule):  # type: ignore[misc]
         "overwrite each other's settings, and deleting one would clear what the other "
         "set. A resource without Region counts as in each Region linted."
     )
-    source_url = ""
-    tags = _TAGS
 
     def match(self, cfn: Any) -> list[RuleMatch]:
         declared = _declared(cfn)

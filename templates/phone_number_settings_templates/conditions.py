@@ -18,11 +18,17 @@ Conditions = tuple[tuple[str, bool], ...]
 def solver_of(conditions: Any) -> Callable[[Conditions], bool]:
     """``can_hold`` over cfn-lint's ``Conditions`` (a linted template's ``cfn.conditions``)."""
 
+    answers: dict[Conditions, bool] = {}  # the same few combinations are asked again and again
+
     def can_hold(assignment: Conditions) -> bool:
-        known = {name: {truth} for name, truth in assignment if conditions.get(name) is not None}
-        if not known:
-            return True
-        return next(iter(conditions.build_scenarios(known)), None) is not None
+        if assignment not in answers:
+            known = {
+                name: {truth} for name, truth in assignment if conditions.get(name) is not None
+            }
+            answers[assignment] = not known or (
+                next(iter(conditions.build_scenarios(known)), None) is not None
+            )
+        return answers[assignment]
 
     return can_hold
 
