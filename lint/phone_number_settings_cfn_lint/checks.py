@@ -137,7 +137,8 @@ def _no_allowed_value_passes(
 
 def _parameter_source(choice: Choice) -> str:
     if choice.source is Source.DEFAULT:
-        return f"the Default of parameter {choice.parameter}"
+        several = "s" if "," in (choice.parameter or "") else ""
+        return f"the Default of parameter{several} {choice.parameter}"
     return f"an AllowedValue of parameter {choice.parameter}"
 
 

@@ -31,6 +31,7 @@ from phone_number_settings_templates.parameters import (
 MAX_READINGS: Final = 256
 NO_VALUE: Final = "AWS::NoValue"
 _SUB_VARIABLE: Final = re.compile(r"\$\{(?!!)")
+_SUB_PARAMETER: Final = re.compile(r"\$\{([^!}][^}]*)\}")
 
 PathPart = str | int
 Conditions = tuple[tuple[str, bool], ...]
@@ -187,6 +188,10 @@ def choices(value: object, path: tuple[PathPart, ...], values: TemplateValues) -
         literal = literal_value(value, values)
         if literal is not None:
             return [Choice(literal, path)]
+        if function == "Fn::Sub":
+            with_defaults = _sub_with_defaults(argument, path, values)
+            if with_defaults is not None:
+                return [with_defaults]
     return [Choice(value, path)]
 
 
@@ -203,6 +208,30 @@ def _if_branches(
             if conditions is not None:
                 found.append(replace(choice, conditions=conditions))
     return found
+
+
+def _sub_with_defaults(
+    argument: object, path: tuple[PathPart, ...], values: TemplateValues
+) -> Choice | None:
+    """``Fn::Sub`` whose every variable is a parameter with a Default, read with the Defaults."""
+    if not isinstance(argument, str):
+        return None
+    names: list[str] = []
+
+    def default_of(match: re.Match[str]) -> str:
+        name = match.group(1)
+        default = [c for c in _parameter_choices(name, path, values) if c.source is Source.DEFAULT]
+        if not default or not isinstance(default[0].value, str):
+            raise LookupError(name)
+        names.append(name)
+        return default[0].value
+
+    try:
+        text = _SUB_PARAMETER.sub(default_of, str(argument))
+    except LookupError:
+        return None
+    parameter = ", ".join(dict.fromkeys(names))
+    return Choice(text.replace("${!", "${"), path, source=Source.DEFAULT, parameter=parameter)
 
 
 def _parameter_choices(

@@ -85,3 +85,14 @@ def test_whole_properties_under_an_if() -> None:
         ({}, ("Fn::If", 2), (("C", False),)),
     ]
     assert [r.properties for r in readings(None)] == [None]
+
+
+def test_a_sub_of_parameters_with_defaults_reads_as_the_defaults() -> None:
+    (found,) = choices({"Fn::Sub": "${Line} ${Line} ${!Literal}"}, ("K",), VALUES)
+    assert (found.value, found.source, found.parameter) == (
+        "Acme Acme ${Literal}",
+        Source.DEFAULT,
+        "Line",
+    )
+    for waiting in ("${Free} x", "${Line} ${AWS::Region}", "${Names}"):
+        assert choices({"Fn::Sub": waiting}, (), VALUES)[0].value == {"Fn::Sub": waiting}
