@@ -29,6 +29,7 @@ from phone_number_settings_templates.branches import (
     Reading,
     Source,
     TemplateValues,
+    always_holds,
     merged_conditions,
     readings,
 )
@@ -65,15 +66,11 @@ class LintedResource:
     condition: str | None = None
 
 
-def _always(_: Conditions) -> bool:
-    return True
-
-
 def resource_findings(
     properties: object,
     values: TemplateValues | None = None,
     *,
-    can_hold: Callable[[Conditions], bool] = _always,
+    can_hold: Callable[[Conditions], bool] = always_holds,
     yaml: bool = True,
     condition: str | None = None,
 ) -> list[Finding]:
@@ -159,7 +156,7 @@ def duplicate_findings(
     regions: Sequence[str],
     values: TemplateValues | None = None,
     *,
-    can_hold: Callable[[Conditions], bool] = _always,
+    can_hold: Callable[[Conditions], bool] = always_holds,
 ) -> list[tuple[str, Finding]]:
     """(logical id, finding) for each resource declaring a number declared before it.
 

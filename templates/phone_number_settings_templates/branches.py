@@ -108,7 +108,8 @@ def is_no_value(value: object) -> bool:
     return isinstance(value, Mapping) and len(value) == 1 and value.get("Ref") == NO_VALUE
 
 
-def _always(_: Conditions) -> bool:
+def always_holds(_: Conditions) -> bool:
+    """The ``can_hold`` that knows nothing of the template's Conditions."""
     return True
 
 
@@ -116,7 +117,7 @@ def readings(
     properties: object,
     values: TemplateValues | None = None,
     *,
-    can_hold: Callable[[Conditions], bool] = _always,
+    can_hold: Callable[[Conditions], bool] = always_holds,
     within: Conditions = (),
 ) -> list[Reading]:
     """Every reading of a resource's Properties, at most MAX_READINGS of them.
