@@ -72,6 +72,14 @@ class Reading:
     choices: Mapping[object, Choice] = field(default_factory=dict, hash=False)
     conditions: Conditions = ()  # every Fn::If taken, in Properties and in its values
     outer_conditions: Conditions = ()  # the Fn::If taken by Properties as a whole
+    # The properties read as AWS::NoValue, with where and under which conditions.
+    absent: Mapping[object, Choice] = field(default_factory=dict, hash=False)
+
+    def absence_conditions(self) -> Conditions:
+        """The conditions under which the properties are as given: Properties', NoValues'."""
+        pairs = {*self.outer_conditions}
+        pairs.update(pair for choice in self.absent.values() for pair in choice.conditions)
+        return tuple(sorted(pairs))
 
     @property
     def from_template(self) -> bool:
@@ -140,11 +148,9 @@ def readings(
             picked, conditions = combination
             if conditions and not can_hold(conditions):
                 continue
-            taken = {
-                key: choice
-                for key, choice in zip(keys, picked, strict=True)
-                if not isinstance(choice.value, Absent)
-            }
+            pairs = list(zip(keys, picked, strict=True))
+            taken = {key: c for key, c in pairs if not isinstance(c.value, Absent)}
+            absent = {key: c for key, c in pairs if isinstance(c.value, Absent)}
             found.append(
                 Reading(
                     {key: choice.value for key, choice in taken.items()},
@@ -152,6 +158,7 @@ def readings(
                     taken,
                     conditions,
                     whole.conditions,
+                    absent,
                 )
             )
         if len(found) >= MAX_READINGS:

@@ -59,8 +59,8 @@ def reading_problems(reading: Reading) -> Iterator[ReadingProblem]:
     by_name = {str(key): choice for key, choice in reading.choices.items()}
     for problem in property_problems(passed, is_unresolved=resolved_at_deploy):
         choice = by_name.get(problem.property_name)
-        if choice is None:
-            yield ReadingProblem(problem, None, (), reading.outer_conditions)
+        if choice is None:  # a property missing, perhaps as AWS::NoValue under a condition
+            yield ReadingProblem(problem, None, (), reading.absence_conditions())
             continue
         involved = [choice]
         if problem.property_name in _NAMESPACE_DEPENDENT and NAMESPACE in by_name:

@@ -184,3 +184,19 @@ def test_a_branch_the_resource_condition_rules_out_is_not_read() -> None:
     assert [f.path for f in findings(properties, condition="IsDev")] == [
         ("CallingName", "Fn::If", 2)
     ]
+
+
+def test_a_property_missing_in_a_branch_says_when() -> None:
+    properties = {
+        "PhoneNumberId": NUMBER,
+        "CallingName": {"Fn::If": ["IsProd", "Acme", {"Ref": "AWS::NoValue"}]},
+        "Region": {"Fn::If": ["InEast", "us-east-1", "us-west-2"]},
+    }
+    found = findings(properties)
+    assert [(f.path, f.message) for f in found] == [
+        (
+            (),
+            "ProductType, Name, CallingName: at least one of these must be given; there is "
+            "nothing to manage (when IsProd is false)",
+        )
+    ]
