@@ -96,7 +96,16 @@ class _PhoneNumberSettingsRule(CloudFormationLintRule):  # type: ignore[misc]
     tags = _TAGS
 
 
-class PhoneNumberSettingsProperties(_PhoneNumberSettingsRule):
+class _PropertiesRule(_PhoneNumberSettingsRule):
+    """Reports the findings of one severity over each resource's properties."""
+
+    severity = Severity.ERROR
+
+    def match(self, cfn: Any) -> list[RuleMatch]:
+        return _findings(cfn, self.severity)
+
+
+class PhoneNumberSettingsProperties(_PropertiesRule):
     """Unknown keys, patterns, enums and namespace rules, as the handler checks them."""
 
     id = "E9101"
@@ -109,11 +118,8 @@ class PhoneNumberSettingsProperties(_PhoneNumberSettingsRule):
         "Ref AWS::NoValue is an absent property. Values known only at deploy are skipped."
     )
 
-    def match(self, cfn: Any) -> list[RuleMatch]:
-        return _findings(cfn, Severity.ERROR)
 
-
-class PhoneNumberSettingsParameterValues(_PhoneNumberSettingsRule):
+class PhoneNumberSettingsParameterValues(_PropertiesRule):
     """A parameter's Default or AllowedValue that a property would break a rule with."""
 
     id = "W9101"
@@ -123,9 +129,7 @@ class PhoneNumberSettingsParameterValues(_PhoneNumberSettingsRule):
         "Custom::PhoneNumberSettings property references with Ref, with the handler's "
         "rules: a deploy with that value would fail."
     )
-
-    def match(self, cfn: Any) -> list[RuleMatch]:
-        return _findings(cfn, Severity.WARNING)
+    severity = Severity.WARNING
 
 
 class PhoneNumberDeclaredTwice(_PhoneNumberSettingsRule):
