@@ -31,6 +31,7 @@ from typing import Final, Protocol
 from bench.grid import GRID, Row
 from phone_number_settings_chime.deadline import Deadline, Timing
 from phone_number_settings_chime.retry import SECONDS_PER_RESOURCE, Backoff, RetryPolicy
+from phone_number_settings_fakes.clock import SteppedClock
 
 BUDGET_SECONDS: Final = 877.0  # the default function's: 900 s less the margins
 CALLS: Final = 3
@@ -80,19 +81,9 @@ class Outcome:
     failed: int
 
 
-class Clock:
-    """The virtual time every simulated invocation reads."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def simulate(policy: str, row: Row, seed: int, seconds_per_resource: float) -> Outcome:
     draws = random.Random(seed)
-    clock = Clock()
+    clock = SteppedClock(now=0.0)  # the virtual time every simulated invocation reads
     tokens, refilled = float(row.burst), 0.0
 
     def take(at: float) -> bool:

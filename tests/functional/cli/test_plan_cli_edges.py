@@ -23,6 +23,7 @@ from phone_number_settings_cli.plan import NumberReader, ReaderFactory
 from phone_number_settings_core.model import LivePhoneNumber
 from phone_number_settings_core.rules import Namespace
 from phone_number_settings_fakes.chime import ChimeBackend
+from phone_number_settings_fakes.clock import SteppedClock
 from tests.functional.cli.plan_support import (
     CONSOLE_SCRIPT,
     NUMBER,
@@ -34,7 +35,6 @@ from tests.functional.cli.plan_support import (
     template,
     write,
 )
-from tests.stepped_clock import SteppedClock
 
 
 class InFlight:
