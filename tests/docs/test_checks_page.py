@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from phone_number_settings_core.errors import REASON_MAX_CHARS
 from phone_number_settings_core.rules import property_problems
+from tests.docs.markdown import REPO_ROOT
 
-CHECKS_DOC = Path(__file__).resolve().parents[3] / "docs" / "reference" / "checks.md"
+CHECKS_DOC = REPO_ROOT / "docs" / "reference" / "checks.md"
 
 
 def flat(text: str) -> str:
