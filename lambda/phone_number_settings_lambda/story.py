@@ -21,7 +21,7 @@ from botocore.config import Config
 
 from phone_number_settings_chime.gateway import AttemptTimedOut, bounded, plain_words
 from phone_number_settings_core.errors import StoryUnavailableError
-from phone_number_settings_core.rules import RESOURCE_TYPE
+from phone_number_settings_core.rules import RESOURCE_LEAVING_STATUSES, SETTINGS_RESOURCE_TYPES
 
 logger = logging.getLogger(__name__)
 
@@ -33,13 +33,6 @@ ROLLBACK_STATUSES: Final = frozenset(
 # The statuses in which every resource of the stack is on its way out: a stack delete, and
 # the rollback of a failed stack create. No resource then keeps a number for another.
 STACK_LEAVING_STATUSES: Final = frozenset({"DELETE_IN_PROGRESS", "ROLLBACK_IN_PROGRESS"})
-# A resource in these statuses no longer declares anything (DELETE_SKIPPED: retained, out
-# of the stack). DELETE_FAILED is not among them: the resource is still in the stack.
-RESOURCE_LEAVING_STATUSES: Final = frozenset(
-    {"DELETE_IN_PROGRESS", "DELETE_COMPLETE", "DELETE_SKIPPED"}
-)
-# How a PhoneNumberSettings resource can be typed in a template.
-SETTINGS_RESOURCE_TYPES: Final = frozenset({RESOURCE_TYPE, "AWS::CloudFormation::CustomResource"})
 
 # Reading the story waits at most this long, and at most this share of the event's time.
 READ_MAX_SECONDS: Final = 5.0
