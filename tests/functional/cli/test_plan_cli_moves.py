@@ -6,6 +6,7 @@ stack name, every page); a CloudFormation that cannot be read never fails the pl
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -187,6 +188,44 @@ class TestMoves:
         result = plan(capsys, "--app", str(out), "--json")
         assert result.code == 0, result
         assert warnings_of(result) == {("Old", "Lobby"): [], ("New", "FrontDesk"): [MOVE_WARNING]}
+
+    def test_a_stack_of_a_nested_assembly_that_now_declares_no_number_is_read_too(
+        self,
+        chime: ChimeBackend,
+        capsys: pytest.CaptureFixture[str],
+        tmp_path: Path,
+        cloudformation_api_env: FakeCloudFormationServer,
+    ) -> None:
+        # GIVEN a Stage's stack Old, deployed with NUMBER, whose template now holds a topic only
+        deployed(cloudformation_api_env, "Old", ("FrontDesk", CUSTOM, NUMBER))
+        chime.seed_number(NUMBER, name="front desk")
+        out = assembly(tmp_path, {"New": template(("FrontDesk", LINE))})
+        stage = out / "assembly-Prod"
+        write(stage / "Old.template.json", {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}})
+        manifest = json.loads((out / "manifest.json").read_text())
+        manifest["artifacts"]["assembly-Prod"] = {
+            "type": "cdk:cloud-assembly",
+            "properties": {"directoryName": "assembly-Prod"},
+        }
+        write(out / "manifest.json", manifest)
+        write(
+            stage / "manifest.json",
+            {
+                "version": "48.0.0",
+                "artifacts": {
+                    "Old": {
+                        "type": "aws:cloudformation:stack",
+                        "environment": "aws://unknown-account/unknown-region",
+                        "properties": {"templateFile": "Old.template.json"},
+                    }
+                },
+            },
+        )
+        # WHEN planned
+        result = plan(capsys, "--app", str(out), "--json")
+        # THEN Old was read in the configured Region, and the move is warned of
+        assert warnings_of(result) == {("New", "FrontDesk"): [MOVE_WARNING]}
+        assert list_calls(cloudformation_api_env) == [("New", "us-west-2"), ("Old", "us-west-2")]
 
     def test_stacks_not_deployed_yet_are_new_and_warn_of_nothing(
         self,
