@@ -58,6 +58,15 @@ CLIENT_CONFIG: Final = Config(
     read_timeout=10,
     user_agent_extra="PhoneNumberSettings",
 )
+# Reading CloudFormation (the handler's story, plan's check of moves across stacks): one
+# retry inside botocore (throttling, a dropped connection), each attempt short; the
+# callers bound the whole read in time.
+CLOUDFORMATION_CLIENT_CONFIG: Final = Config(
+    retries={"total_max_attempts": 2, "mode": "standard"},
+    connect_timeout=2,
+    read_timeout=3,
+    user_agent_extra="PhoneNumberSettings",
+)
 # The Lambda waits for one attempt at most this long (and never past its deadline), and
 # keeps trying an unreachable Chime until the deadline: its stack is waiting for it.
 LAMBDA_LIMITS: Final = AttemptLimits(seconds=10.0)

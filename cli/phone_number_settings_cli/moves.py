@@ -25,9 +25,13 @@ from typing import Any, Final, Protocol
 
 import boto3
 import botocore.exceptions
-from botocore.config import Config
 
-from phone_number_settings_chime.gateway import AttemptTimedOut, Started, plain_words
+from phone_number_settings_chime.gateway import (
+    CLOUDFORMATION_CLIENT_CONFIG,
+    AttemptTimedOut,
+    Started,
+    plain_words,
+)
 from phone_number_settings_cli.plan import ResourcePlan
 from phone_number_settings_core.errors import InvalidPropertyError, StackResourcesUnavailableError
 from phone_number_settings_core.rules import (
@@ -41,13 +45,6 @@ LIST_STACK_RESOURCES: Final = "ListStackResources"
 # The plan waits for CloudFormation at most this long from the start of the reads; the
 # Chime reads usually take longer, and then the plan does not wait at all.
 MOVE_CHECK_SECONDS: Final = 5.0
-# One retry inside botocore (throttling, a dropped connection), each attempt short.
-CLIENT_CONFIG: Final = Config(
-    retries={"total_max_attempts": 2, "mode": "standard"},
-    connect_timeout=2,
-    read_timeout=3,
-    user_agent_extra="PhoneNumberSettings",
-)
 # How CloudFormation answers for a stack it does not know: a ValidationError saying so.
 _NO_SUCH_STACK: Final = re.compile(r"Stack with id .+ does not exist")
 
@@ -163,7 +160,7 @@ class CloudFormationStacks:
                 if self._session is None:
                     self._session = self._session_factory()
                 self._clients[region] = self._session.client(
-                    "cloudformation", region_name=region, config=CLIENT_CONFIG
+                    "cloudformation", region_name=region, config=CLOUDFORMATION_CLIENT_CONFIG
                 )
             return self._clients[region]
 

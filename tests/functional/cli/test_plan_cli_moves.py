@@ -7,6 +7,7 @@ stack name, every page); a CloudFormation that cannot be read never fails the pl
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,84 +38,91 @@ MOVE_WARNING = (
 )
 
 
-def assembly(tmp_path: Path, stacks: dict[str, dict[str, Any]]) -> Path:
-    """A cdk.out holding ``stacks`` (name -> template), each in us-west-2."""
-    out = tmp_path / "cdk.out"
-    for name, document in stacks.items():
-        write(out / f"{name}.template.json", document)
-    write(
-        out / "manifest.json",
-        {
-            "version": "48.0.0",
-            "artifacts": {
-                name: {
-                    "type": "aws:cloudformation:stack",
-                    "environment": "aws://123456789012/us-west-2",
-                    "properties": {"templateFile": f"{name}.template.json", "stackName": name},
-                }
-                for name in stacks
+@dataclass
+class Scene:
+    """One test's fake Chime, CloudFormation stand-in and cdk.out."""
+
+    chime: ChimeBackend
+    api: FakeCloudFormationServer
+    capsys: pytest.CaptureFixture[str]
+    out: Path
+
+    def plan(self, *argv: str) -> Result:
+        return plan(self.capsys, "--app", str(self.out), *argv)
+
+    def assembly(self, stacks: dict[str, dict[str, Any]]) -> None:
+        """cdk.out holds ``stacks`` (name -> template), each in us-west-2."""
+        for name, document in stacks.items():
+            write(self.out / f"{name}.template.json", document)
+        write(
+            self.out / "manifest.json",
+            {
+                "version": "48.0.0",
+                "artifacts": {
+                    name: {
+                        "type": "aws:cloudformation:stack",
+                        "environment": "aws://123456789012/us-west-2",
+                        "properties": {"templateFile": f"{name}.template.json", "stackName": name},
+                    }
+                    for name in stacks
+                },
             },
-        },
-    )
-    return out
-
-
-def deployed(
-    api: FakeCloudFormationServer, name: str, *resources: tuple[str, str, str | None]
-) -> str:
-    """A stack CloudFormation holds, UPDATE_COMPLETE, with (logical id, type, physical id)s."""
-    stack_id = stack_arn("us-west-2", name)
-    api.backend.add_stack(stack_id, name, "CREATE_IN_PROGRESS")
-    for logical_id, resource_type, physical_id in resources:
-        api.backend.set_resource(
-            stack_id,
-            logical_id,
-            "CREATE_COMPLETE",
-            resource_type=resource_type,
-            physical_id=physical_id,
         )
-    api.backend.set_stack_status(stack_id, "UPDATE_COMPLETE")
-    return stack_id
+
+    def moved_app(self) -> None:
+        """Old no longer declares NUMBER; New now does. Old still declares OTHER."""
+        self.chime.seed_number(NUMBER, name="front desk")
+        self.chime.seed_number(OTHER, name="lobby")
+        self.assembly(
+            {
+                "Old": template(("Lobby", {"PhoneNumberId": OTHER, "Name": "lobby"})),
+                "New": template(("FrontDesk", LINE)),
+            }
+        )
+
+    def deployed(self, name: str, *resources: tuple[str, str, str | None]) -> None:
+        """A stack CloudFormation holds, UPDATE_COMPLETE, with (logical id, type, physical id)s."""
+        stack_id = stack_arn("us-west-2", name)
+        self.api.backend.add_stack(stack_id, name, "CREATE_IN_PROGRESS")
+        for logical_id, resource_type, physical_id in resources:
+            self.api.backend.set_resource(
+                stack_id,
+                logical_id,
+                "CREATE_COMPLETE",
+                resource_type=resource_type,
+                physical_id=physical_id,
+            )
+        self.api.backend.set_stack_status(stack_id, "UPDATE_COMPLETE")
+
+    def list_calls(self) -> list[tuple[str, str | None]]:
+        calls = self.api.controls.calls(LIST_STACK_RESOURCES)
+        return sorted((call.params["StackName"], call.region) for call in calls)
 
 
-def moved_app(tmp_path: Path, chime: ChimeBackend) -> Path:
-    """Old no longer declares NUMBER; New now does. Old still holds OTHER."""
-    chime.seed_number(NUMBER, name="front desk")
-    chime.seed_number(OTHER, name="lobby")
-    return assembly(
-        tmp_path,
-        {
-            "Old": template(("Lobby", {"PhoneNumberId": OTHER, "Name": "lobby"})),
-            "New": template(("FrontDesk", LINE)),
-        },
-    )
+@pytest.fixture
+def scene(
+    chime: ChimeBackend,
+    cloudformation_api_env: FakeCloudFormationServer,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> Scene:
+    return Scene(chime, cloudformation_api_env, capsys, tmp_path / "cdk.out")
 
 
 def warnings_of(result: Result) -> dict[tuple[str, str], list[str]]:
     return {(r["stack"], r["logical_id"]): r["warnings"] for r in result.json()["resources"]}
 
 
-def list_calls(api: FakeCloudFormationServer) -> list[tuple[str, str | None]]:
-    return sorted(
-        (call.params["StackName"], call.region) for call in api.controls.calls(LIST_STACK_RESOURCES)
-    )
-
-
 class TestMoves:
     def test_a_number_moving_across_stacks_is_warned_of_in_json_and_table(
-        self,
-        chime: ChimeBackend,
-        capsys: pytest.CaptureFixture[str],
-        tmp_path: Path,
-        cloudformation_api_env: FakeCloudFormationServer,
+        self, scene: Scene
     ) -> None:
         # GIVEN Old deployed with NUMBER (and OTHER); its new template drops NUMBER, New takes it
-        api = cloudformation_api_env
-        deployed(api, "Old", ("FrontDesk", CUSTOM, NUMBER), ("Lobby", CUSTOM, OTHER))
-        out = moved_app(tmp_path, chime)
+        scene.deployed("Old", ("FrontDesk", CUSTOM, NUMBER), ("Lobby", CUSTOM, OTHER))
+        scene.moved_app()
         # WHEN planned, as JSON and as a table
-        as_json = plan(capsys, "--app", str(out), "--json")
-        as_table = plan(capsys, "--app", str(out))
+        as_json = scene.plan("--json")
+        as_table = scene.plan()
         # THEN New's resource carries the warning naming both stacks and the safe orders
         assert warnings_of(as_json) == {
             ("Old", "Lobby"): [],
@@ -127,87 +135,64 @@ class TestMoves:
         assert (as_json.code, as_table.code, as_json.json()["exit_code"]) == (0, 0, 0)
         assert (as_json.err, as_table.err) == ("", "")
         # AND each stack was listed by name, in its Region
-        assert list_calls(api) == 2 * [("New", "us-west-2")] + 2 * [("Old", "us-west-2")]
+        assert scene.list_calls() == 2 * [("New", "us-west-2")] + 2 * [("Old", "us-west-2")]
 
-    def test_a_number_staying_in_its_stack_is_not_warned_of(
-        self,
-        chime: ChimeBackend,
-        capsys: pytest.CaptureFixture[str],
-        tmp_path: Path,
-        cloudformation_api_env: FakeCloudFormationServer,
-    ) -> None:
+    def test_a_number_staying_in_its_stack_is_not_warned_of(self, scene: Scene) -> None:
         # GIVEN New already deployed with NUMBER under another logical id (a rename), Old
         # with OTHER, which it still declares
-        api = cloudformation_api_env
-        deployed(api, "New", ("OldFrontDesk", CUSTOM, NUMBER))
-        deployed(api, "Old", ("Lobby", CUSTOM, OTHER))
-        out = moved_app(tmp_path, chime)
+        scene.deployed("New", ("OldFrontDesk", CUSTOM, NUMBER))
+        scene.deployed("Old", ("Lobby", CUSTOM, OTHER))
+        scene.moved_app()
         # WHEN planned
-        result = plan(capsys, "--app", str(out), "--json")
+        result = scene.plan("--json")
         # THEN no warning: a move within a stack keeps the settings
         assert result.code == 0, result
         assert warnings_of(result) == {("Old", "Lobby"): [], ("New", "FrontDesk"): []}
         assert result.json()["summary"]["warnings"] == 0
         assert result.err == ""
 
-    def test_a_number_both_stacks_still_declare_is_not_a_move(
-        self,
-        chime: ChimeBackend,
-        capsys: pytest.CaptureFixture[str],
-        tmp_path: Path,
-        cloudformation_api_env: FakeCloudFormationServer,
-    ) -> None:
-        deployed(cloudformation_api_env, "Old", ("FrontDesk", CUSTOM, NUMBER))
-        chime.seed_number(NUMBER, name="front desk")
-        out = assembly(
-            tmp_path,
+    def test_a_number_both_stacks_still_declare_is_not_a_move(self, scene: Scene) -> None:
+        scene.deployed("Old", ("FrontDesk", CUSTOM, NUMBER))
+        scene.chime.seed_number(NUMBER, name="front desk")
+        scene.assembly(
             {"Old": template(("FrontDesk", LINE)), "New": template(("FrontDesk", LINE))},
         )
-        result = plan(capsys, "--app", str(out), "--json")
+        result = scene.plan("--json")
         # The number declared twice is INVALID (exit 1) in both; it leaves neither stack.
         assert result.code == 1
         assert warnings_of(result) == {("Old", "FrontDesk"): [], ("New", "FrontDesk"): []}
 
     def test_a_generic_custom_resource_holding_the_number_counts_and_a_failed_create_does_not(
-        self,
-        chime: ChimeBackend,
-        capsys: pytest.CaptureFixture[str],
-        tmp_path: Path,
-        cloudformation_api_env: FakeCloudFormationServer,
+        self, scene: Scene
     ) -> None:
         # GIVEN Old holds NUMBER through AWS::CloudFormation::CustomResource, and a resource
         # whose Create failed (its PhysicalResourceId is not a number)
-        deployed(
-            cloudformation_api_env,
+        scene.deployed(
             "Old",
             ("FrontDesk", GENERIC, NUMBER),
             ("Broken", CUSTOM, "phone-number-settings-not-created-1234"),
             ("Lobby", CUSTOM, OTHER),
         )
-        out = moved_app(tmp_path, chime)
-        result = plan(capsys, "--app", str(out), "--json")
+        scene.moved_app()
+        result = scene.plan("--json")
         assert result.code == 0, result
         assert warnings_of(result) == {("Old", "Lobby"): [], ("New", "FrontDesk"): [MOVE_WARNING]}
 
     def test_a_stack_of_a_nested_assembly_that_now_declares_no_number_is_read_too(
-        self,
-        chime: ChimeBackend,
-        capsys: pytest.CaptureFixture[str],
-        tmp_path: Path,
-        cloudformation_api_env: FakeCloudFormationServer,
+        self, scene: Scene
     ) -> None:
         # GIVEN a Stage's stack Old, deployed with NUMBER, whose template now holds a topic only
-        deployed(cloudformation_api_env, "Old", ("FrontDesk", CUSTOM, NUMBER))
-        chime.seed_number(NUMBER, name="front desk")
-        out = assembly(tmp_path, {"New": template(("FrontDesk", LINE))})
-        stage = out / "assembly-Prod"
+        scene.deployed("Old", ("FrontDesk", CUSTOM, NUMBER))
+        scene.chime.seed_number(NUMBER, name="front desk")
+        scene.assembly({"New": template(("FrontDesk", LINE))})
+        stage = scene.out / "assembly-Prod"
         write(stage / "Old.template.json", {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}})
-        manifest = json.loads((out / "manifest.json").read_text())
+        manifest = json.loads((scene.out / "manifest.json").read_text())
         manifest["artifacts"]["assembly-Prod"] = {
             "type": "cdk:cloud-assembly",
             "properties": {"directoryName": "assembly-Prod"},
         }
-        write(out / "manifest.json", manifest)
+        write(scene.out / "manifest.json", manifest)
         write(
             stage / "manifest.json",
             {
@@ -222,50 +207,37 @@ class TestMoves:
             },
         )
         # WHEN planned
-        result = plan(capsys, "--app", str(out), "--json")
+        result = scene.plan("--json")
         # THEN Old was read in the configured Region, and the move is warned of
         assert warnings_of(result) == {("New", "FrontDesk"): [MOVE_WARNING]}
-        assert list_calls(cloudformation_api_env) == [("New", "us-west-2"), ("Old", "us-west-2")]
+        assert scene.list_calls() == [("New", "us-west-2"), ("Old", "us-west-2")]
 
-    def test_stacks_not_deployed_yet_are_new_and_warn_of_nothing(
-        self,
-        chime: ChimeBackend,
-        capsys: pytest.CaptureFixture[str],
-        tmp_path: Path,
-        cloudformation_api_env: FakeCloudFormationServer,
-    ) -> None:
+    def test_stacks_not_deployed_yet_are_new_and_warn_of_nothing(self, scene: Scene) -> None:
         # GIVEN neither stack exists in CloudFormation
-        out = moved_app(tmp_path, chime)
+        scene.moved_app()
         # WHEN planned
-        result = plan(capsys, "--app", str(out), "--json")
+        result = scene.plan("--json")
         # THEN both were asked for, neither is an error, nothing is said on stderr
         assert result.code == 0, result
         assert result.err == ""
         assert warnings_of(result) == {("Old", "Lobby"): [], ("New", "FrontDesk"): []}
-        assert list_calls(cloudformation_api_env) == [("New", "us-west-2"), ("Old", "us-west-2")]
+        assert scene.list_calls() == [("New", "us-west-2"), ("Old", "us-west-2")]
         assert all(
             call.error_code == "ValidationError"
-            for call in cloudformation_api_env.controls.calls(LIST_STACK_RESOURCES)
+            for call in scene.api.controls.calls(LIST_STACK_RESOURCES)
         )
 
-    def test_every_page_of_a_large_stack_is_read(
-        self,
-        chime: ChimeBackend,
-        capsys: pytest.CaptureFixture[str],
-        tmp_path: Path,
-        cloudformation_api_env: FakeCloudFormationServer,
-    ) -> None:
+    def test_every_page_of_a_large_stack_is_read(self, scene: Scene) -> None:
         # GIVEN Old holds NUMBER as its last resource, on the third page of two
-        api = cloudformation_api_env
-        api.backend.page_size = 2
+        scene.api.backend.page_size = 2
         fillers = [(f"Topic{index}", "AWS::SNS::Topic", f"arn:topic:{index}") for index in range(4)]
-        deployed(api, "Old", *fillers, ("Lobby", CUSTOM, OTHER), ("FrontDesk", CUSTOM, NUMBER))
-        out = moved_app(tmp_path, chime)
-        result = plan(capsys, "--app", str(out), "--json")
+        scene.deployed("Old", *fillers, ("Lobby", CUSTOM, OTHER), ("FrontDesk", CUSTOM, NUMBER))
+        scene.moved_app()
+        result = scene.plan("--json")
         assert warnings_of(result)[("New", "FrontDesk")] == [MOVE_WARNING]
         old_pages = [
             call.params.get("NextToken")
-            for call in api.controls.calls(LIST_STACK_RESOURCES)
+            for call in scene.api.controls.calls(LIST_STACK_RESOURCES)
             if call.params["StackName"] == "Old"
         ]
         assert len(old_pages) == 3
@@ -273,27 +245,17 @@ class TestMoves:
         assert None not in old_pages[1:]
 
     def test_a_single_template_is_one_stack_and_cloudformation_is_not_asked(
-        self,
-        chime: ChimeBackend,
-        capsys: pytest.CaptureFixture[str],
-        tmp_path: Path,
-        cloudformation_api_env: FakeCloudFormationServer,
+        self, scene: Scene
     ) -> None:
-        chime.seed_number(NUMBER, name="front desk")
-        path = write(tmp_path / "New.template.json", template(("FrontDesk", LINE)))
-        result = plan(capsys, "--template", str(path), "--json")
+        scene.chime.seed_number(NUMBER, name="front desk")
+        path = write(scene.out / "New.template.json", template(("FrontDesk", LINE)))
+        result = plan(scene.capsys, "--template", str(path), "--json")
         assert result.code == 0, result
-        assert cloudformation_api_env.controls.calls() == []
+        assert scene.api.controls.calls() == []
 
 
 class TestCloudFormationNotRead:
     """The plan goes on without the move check, saying why in one line on stderr."""
-
-    def expected_chime_output(
-        self, capsys: pytest.CaptureFixture[str], out: Path
-    ) -> dict[str, Any]:
-        document: dict[str, Any] = plan(capsys, "--app", str(out), "--json").json()
-        return document
 
     @pytest.mark.parametrize(
         ("fault", "notice"),
@@ -313,23 +275,19 @@ class TestCloudFormationNotRead:
     def test_refused_or_throttled_reads_give_one_line_and_the_same_plan(
         self,
         *,
-        chime: ChimeBackend,
-        capsys: pytest.CaptureFixture[str],
-        tmp_path: Path,
-        cloudformation_api_env: FakeCloudFormationServer,
+        scene: Scene,
         fault: str,
         notice: str,
     ) -> None:
         # GIVEN a move CloudFormation would show, were it readable
-        api = cloudformation_api_env
-        deployed(api, "Old", ("FrontDesk", CUSTOM, NUMBER))
-        out = moved_app(tmp_path, chime)
+        scene.deployed("Old", ("FrontDesk", CUSTOM, NUMBER))
+        scene.moved_app()
         # WHEN CloudFormation refuses every read, or throttles more than botocore retries
         if fault == "refuse":
-            api.controls.refuse(LIST_STACK_RESOURCES)
+            scene.api.controls.refuse(LIST_STACK_RESOURCES)
         else:
-            api.controls.throttle(times=100, action=LIST_STACK_RESOURCES)
-        result = plan(capsys, "--app", str(out), "--json")
+            scene.api.controls.throttle(times=100, action=LIST_STACK_RESOURCES)
+        result = scene.plan("--json")
         # THEN the plan succeeds with its Chime output, and says once why moves were not checked
         assert result.code == 0, result
         assert result.err == notice + "\n"
@@ -340,18 +298,16 @@ class TestCloudFormationNotRead:
     def test_an_unreachable_cloudformation_gives_one_line_and_the_same_plan(
         self,
         *,
-        chime: ChimeBackend,
-        capsys: pytest.CaptureFixture[str],
-        tmp_path: Path,
+        scene: Scene,
         monkeypatch: pytest.MonkeyPatch,
         silent_port: int,
         kind: str,
     ) -> None:
-        out = moved_app(tmp_path, chime)
-        reachable = plan(capsys, "--app", str(out), "--json", "--timeout", "2")
+        scene.moved_app()
+        reachable = scene.plan("--json", "--timeout", "2")
         port = closed_port() if kind == "closed port" else silent_port
         monkeypatch.setenv("AWS_ENDPOINT_URL_CLOUDFORMATION", f"https://127.0.0.1:{port}")
-        result = plan(capsys, "--app", str(out), "--json", "--timeout", "2")
+        result = scene.plan("--json", "--timeout", "2")
         # The plan waits for CloudFormation no longer than --timeout (when under 5 s).
         cause = (
             "ListStackResources for stack Old: could not connect"
@@ -364,15 +320,14 @@ class TestCloudFormationNotRead:
 
     def test_no_credentials_gives_one_line_and_the_same_plan_as_chime_gives(
         self,
-        chime: ChimeBackend,
-        capsys: pytest.CaptureFixture[str],
-        tmp_path: Path,
+        *,
+        scene: Scene,
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
-        out = moved_app(tmp_path, chime)
+        scene.moved_app()
         monkeypatch.delenv("AWS_ACCESS_KEY_ID")
         monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
-        result = plan(capsys, "--app", str(out), "--json")
+        result = scene.plan("--json")
         # Chime cannot be read either: each resource says so; the move check says it once.
         assert result.code == 1
         assert result.err == (
