@@ -2,7 +2,9 @@
 
 Exit codes, like ``terraform plan -detailed-exitcode``: 0 nothing to change, 2 changes
 (or drift, or values known only at deploy), 1 an error or a resource a deploy would fail on.
-Read-only: the only Chime call is GetPhoneNumber.
+Read-only: the only Chime call is GetPhoneNumber. With a cloud assembly of more than one
+stack, ListStackResources on those stacks too, to warn of numbers moving across them
+(``moves``); a warning does not change the exit code.
 
 ``phone-number-settings adopt`` writes declarations matching the numbers already live
 (ListPhoneNumbers only): exit 0 written, 1 an error.
@@ -119,7 +121,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     source = plan.add_mutually_exclusive_group(required=True)
     source.add_argument(
-        "--app", type=Path, metavar="DIR", help="a cloud assembly directory, e.g. cdk.out"
+        "--app",
+        type=Path,
+        metavar="DIR",
+        help="a cloud assembly directory, e.g. cdk.out; with more than one stack, their "
+        "deployed resources are listed too (ListStackResources) to warn of numbers moving "
+        "across them",
     )
     source.add_argument("--template", type=Path, metavar="FILE", help="one template (JSON or YAML)")
     plan.add_argument(

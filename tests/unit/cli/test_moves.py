@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from phone_number_settings_cli.moves import (
+    CloudFormationStacks,
     DeployedRead,
     DeployedReading,
     Move,
@@ -194,3 +195,8 @@ class TestWithMoveWarnings:
         reading = DeployedReading({OLD: frozenset({NUMBER})})
         (warned,) = with_move_warnings(plans, [OLD, NEW], reading)
         assert warned.warnings == (Move(NUMBER, OLD, NEW).message(),)
+
+
+def test_a_stack_without_a_region_is_not_read_and_says_why() -> None:
+    with pytest.raises(StackResourcesUnavailableError, match=r"^no Region known for stack Old$"):
+        CloudFormationStacks().deployed("Old", "")
