@@ -44,7 +44,7 @@ from phone_number_settings_templates.reader import AssemblyStack
 LIST_STACK_RESOURCES: Final = "ListStackResources"
 # The plan waits for CloudFormation at most this long from the start of the reads; the
 # Chime reads usually take longer, and then the plan does not wait at all.
-MOVE_CHECK_SECONDS: Final = 5.0
+MOVE_CHECK_SECONDS: Final = 3.0
 # How CloudFormation answers for a stack it does not know: a ValidationError saying so.
 _NO_SUCH_STACK: Final = re.compile(r"Stack with id .+ does not exist")
 

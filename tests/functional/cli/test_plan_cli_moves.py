@@ -308,7 +308,8 @@ class TestCloudFormationNotRead:
         port = closed_port() if kind == "closed port" else silent_port
         monkeypatch.setenv("AWS_ENDPOINT_URL_CLOUDFORMATION", f"https://127.0.0.1:{port}")
         result = scene.plan("--json", "--timeout", "2")
-        # The plan waits for CloudFormation no longer than --timeout (when under 5 s).
+        # The plan waits for CloudFormation no longer than --timeout, when that is shorter
+        # than MOVE_CHECK_SECONDS.
         cause = (
             "ListStackResources for stack Old: could not connect"
             if kind == "closed port"
