@@ -272,8 +272,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ordered = [results[key] for key in runs]
     seconds = time.monotonic() - began
     load_after = os.getloadavg()
+    command = " ".join(["python -m bench.load", *(sys.argv[1:] if argv is None else argv)])
     write_report(
         ordered,
+        command=command,
         took=f"{seconds:.0f} s on {os.cpu_count()} CPUs; load average "
         f"{load_before[0]:.1f} at the start, {load_after[0]:.1f} at the end",
         stamp=datetime.now(UTC),

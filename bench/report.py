@@ -117,11 +117,11 @@ def table(results: Sequence[RunResult]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
-def markdown(results: Sequence[RunResult], took: str, stamp: datetime) -> str:
+def markdown(results: Sequence[RunResult], command: str, took: str, stamp: datetime) -> str:
     lines = [
         f"# make bench, {stamp:%Y-%m-%d %H:%M} UTC",
         "",
-        f"`make bench` (`python -m bench.load`): {took}.",
+        f"`{command}` (`make bench` runs it without options): {took}.",
         "",
         "| " + " | ".join(HEADER) + " |",
         "|" + "---|" * len(HEADER),
@@ -228,17 +228,22 @@ def plot(results: Sequence[RunResult], path: Path, stamp: datetime) -> None:
     plt.close(figure)
 
 
-def write_report(results: Sequence[RunResult], *, took: str, stamp: datetime) -> None:
+def write_report(results: Sequence[RunResult], *, command: str, took: str, stamp: datetime) -> None:
     print()
     print(LEGEND)
     print()
     print(table(results))
-    print(f"\nbench took {took}")
+    print(f"\n{command} took {took}")
     RESULTS_DIR.mkdir(exist_ok=True)
     name = f"load-{stamp:%Y%m%dT%H%M%SZ}"
-    figures = {"took": took, "at": stamp.isoformat(), "runs": [r.as_json() for r in results]}
+    figures = {
+        "command": command,
+        "took": took,
+        "at": stamp.isoformat(),
+        "runs": [r.as_json() for r in results],
+    }
     (RESULTS_DIR / f"{name}.json").write_text(json.dumps(figures, indent=2) + "\n")
-    (RESULTS_DIR / f"{name}.md").write_text(markdown(results, took, stamp))
+    (RESULTS_DIR / f"{name}.md").write_text(markdown(results, command, took, stamp))
     plot(results, PLOT, stamp)
     for path in (RESULTS_DIR / f"{name}.json", RESULTS_DIR / f"{name}.md", PLOT):
         print(f"written to {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
