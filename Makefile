@@ -12,8 +12,10 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # No phoning home from the CDK CLI (notices and telemetry are also off in cdk.json).
 export CDK_DISABLE_VERSION_CHECK := 1
 export CDK_DISABLE_CLI_TELEMETRY := true
+# mkdocs-material's banner about its successor, printed on every build.
+export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup synth test test-fast lint unit functional infra e2e demo bench dist clean
+.PHONY: setup synth test test-fast lint docs unit functional infra e2e demo bench dist clean
 
 # The TypeScript example's own pinned aws-cdk-lib and tsc (examples/typescript/package-lock.json).
 TS_EXAMPLE := examples/typescript
@@ -44,9 +46,14 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-test: setup lint
+test: setup lint docs
 	$(PY) -m pytest -n 2 --dist loadgroup \
 		--cov --cov-report=term-missing:skip-covered
+
+# The documentation site in site/: strict, so a broken link, a missing include or an unknown
+# constant fails the build (docs/hooks.py puts the code's constants into the pages).
+docs: $(VENV)/.installed
+	$(VENV)/bin/mkdocs build --strict --quiet --site-dir site
 
 # Everything but the tests marked slow (jsii, the CDK CLI, building the wheel).
 test-fast: $(VENV)/.installed
@@ -71,13 +78,18 @@ bench: setup
 	$(PY) -m bench.load
 
 # The wheel and the sdist in dist/, checked by twine (metadata, README rendering). Built
-# without isolation: the venv has the pinned setuptools, so nothing is downloaded.
-dist: $(VENV)/.installed
+# without isolation: the venv has the pinned setuptools, so nothing is downloaded. Then the
+# shared provider for template users: dist/provider/, a template and its code zip for
+# `aws cloudformation package` or `sam deploy`, from the synthesised provider stack.
+dist: setup
 	rm -rf dist build
 	$(PY) -m build --no-isolation --outdir dist .
-	$(VENV)/bin/twine check --strict dist/*
-	@ls dist
+	$(VENV)/bin/twine check --strict dist/*.whl dist/*.tar.gz
+	rm -rf cdk.out
+	cdk synth --quiet --output cdk.out PhoneNumberSettingsProvider
+	$(PY) -m phone_number_settings_cdk.provider_package cdk.out dist/provider
+	@ls dist dist/provider
 
 clean:
 	rm -rf $(VENV) node_modules $(TS_EXAMPLE)/node_modules $(TS_EXAMPLE)/cdk.out cdk.out \
-		.mypy_cache .pytest_cache .ruff_cache dist build
+		.mypy_cache .pytest_cache .ruff_cache dist build site

@@ -32,6 +32,7 @@ from typing import Final, Protocol
 from bench.grid import CASES, REAL, Case
 from phone_number_settings_chime.deadline import Deadline, Timing
 from phone_number_settings_chime.retry import Backoff, RetryPolicy
+from phone_number_settings_fakes.clock import SteppedClock
 
 BUDGET_SECONDS: Final = 877.0  # the default function's: 900 s less the margins
 CALLS: Final = 3
@@ -83,23 +84,13 @@ class Outcome:
     failed: int
 
 
-class Clock:
-    """The virtual time every simulated invocation reads."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def simulate(
     policy: str, case: Case, seed: int, options: dict[str, float] | None = None
 ) -> Outcome:
     """One deploy of ``case``; ``options`` are keywords for our RetryPolicy."""
     row = case.row
     draws = random.Random(seed)
-    clock = Clock()
+    clock = SteppedClock(now=0.0)  # the virtual time every simulated invocation reads
     tokens, refilled = float(row.burst), 0.0
 
     def take(at: float) -> bool:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from phone_number_settings_core.extras import AWS_CDK, import_extra
+
+# Before any module that needs it: without the cdk extra, one line naming it.
+import_extra("aws_cdk", AWS_CDK, needed_for="the CDK construct")
+
 from phone_number_settings_cdk.construct import PhoneNumberSettings
 from phone_number_settings_cdk.provider import (
     ImportedPhoneNumberSettingsProvider,

@@ -1,6 +1,7 @@
 """Builds the provider Lambda's asset from installed packages: no Docker, no network.
 
-The asset holds the Lambda package, the Chime client and the core package it stands on,
+The asset holds the entry module at its root (standard library only, so it loads when
+nothing else does), the Lambda package, the Chime client and the core package it stands on,
 and crhelper (with its LICENSE and NOTICE, which Apache-2.0 requires us to ship). boto3 is
 left out: the Lambda Python runtime has it.
 Files are copied in sorted order and only their bytes and relative paths reach the
@@ -23,6 +24,7 @@ from aws_cdk import aws_lambda as lambda_
 import phone_number_settings_chime
 import phone_number_settings_core
 import phone_number_settings_lambda
+from phone_number_settings_lambda import ENTRY_MODULE, ENTRY_SOURCE
 
 # The packages the function imports, by their installed location.
 FUNCTION_PACKAGE_DIRS: Final = tuple(
@@ -91,9 +93,12 @@ def copy_distribution_legal_files(distribution: str, target_dir: Path) -> None:
 
 
 def build_asset(output_dir: Path, package_dirs: tuple[Path, ...] = FUNCTION_PACKAGE_DIRS) -> None:
-    """Write the Lambda asset into ``output_dir``: ``package_dirs`` and crhelper."""
+    """Write the Lambda asset into ``output_dir``: ``package_dirs``, the entry module taken
+    out of the Lambda package (the first) to the root, and crhelper."""
     for package_dir in package_dirs:
         copy_package(package_dir, output_dir / package_dir.name)
+    entry_source = output_dir / package_dirs[0].name / ENTRY_SOURCE
+    entry_source.rename(output_dir / f"{ENTRY_MODULE}.py")
     crhelper_dir = output_dir / CRHELPER_PACKAGE_DIR.name
     copy_package(CRHELPER_PACKAGE_DIR, crhelper_dir)
     copy_distribution_legal_files(CRHELPER_DISTRIBUTION, crhelper_dir)

@@ -25,9 +25,12 @@ from constructs import Construct, IConstruct
 
 from phone_number_settings_cdk.bundling import handler_code
 from phone_number_settings_core.rules import (
+    MAX_EVENT_AGE_SECONDS,
+    MAX_RETRY_ATTEMPTS,
+    MAX_SERVICE_TIMEOUT_SECONDS,
     PROVIDER_TIMEOUT_SECONDS,
-    RESPONSE_GRACE_SECONDS,
     SHARED_PROVIDER_PARAMETER_NAME,
+    service_timeout_seconds,
 )
 from phone_number_settings_lambda import LAMBDA_HANDLER, RESOURCES_SERVED_VARIABLE
 
@@ -37,15 +40,15 @@ if TYPE_CHECKING:
 # The newest Python runtime aws-cdk-lib 2.275 offers; tests/infra fail when a newer one appears.
 LAMBDA_RUNTIME: Final = lambda_.Runtime.PYTHON_3_14
 # The handler retries throttling within its own time budget and answers before the Lambda
-# timeout; five minutes leaves room for several backoff rounds of two or three API calls.
+# timeout; Lambda's longest timeout leaves the most room for backoff rounds under throttling.
 DEFAULT_TIMEOUT: Final = Duration.seconds(PROVIDER_TIMEOUT_SECONDS)
 # Lambda gives CPU in proportion to memory: 256 MB roughly halves the cold start of importing
 # boto3 compared with 128 MB, while the function itself needs well under 128 MB.
 DEFAULT_MEMORY_SIZE_MB: Final = 256
 DEFAULT_LOG_RETENTION: Final = logs.RetentionDays.ONE_MONTH
-# CloudFormation waits this long past the Lambda timeout for a response (ServiceTimeout), so a
-# response lost in a crash fails the stack within minutes instead of the default hour.
-RESPONSE_GRACE: Final = Duration.seconds(RESPONSE_GRACE_SECONDS)
+# How old an event may be when it starts, and how often Lambda retries a function error
+# (the function's EventInvokeConfig); the rules module says why.
+MAX_EVENT_AGE: Final = Duration.seconds(MAX_EVENT_AGE_SECONDS)
 # The handler keeps 3 s to send its response and at least 2 s to undo a failed event's
 # earlier calls; below 10 s too little is left for the calls themselves.
 MIN_LAMBDA_TIMEOUT_SECONDS: Final = 10
@@ -58,6 +61,8 @@ MAX_MEMORY_SIZE_MB: Final = 10240
 
 CHIME_ACTIONS: Final = ("chime:GetPhoneNumber", "chime:UpdatePhoneNumber")
 LOG_ACTIONS: Final = ("logs:CreateLogStream", "logs:PutLogEvents")
+# Read-only: the handler reads the status and the resources of the stack an event came from.
+STACK_READ_ACTIONS: Final = ("cloudformation:DescribeStacks", "cloudformation:ListStackResources")
 
 # Acknowledged cdk-nag findings (cdk-nag 3 reads CDK's own Validations acknowledgements, so
 # the construct needs no cdk-nag import). Each is a single finding, not a whole rule.
@@ -68,6 +73,20 @@ NAG_ACKNOWLEDGEMENTS: Final = (
             "chime:GetPhoneNumber and chime:UpdatePhoneNumber support no resource-level "
             "permissions (Service Authorization Reference, Amazon Chime): Resource must be *. "
             "The statement grants only these two actions."
+        ),
+    ),
+)
+# The shared provider serves any stack of its account and Region, known only by the events.
+SHARED_NAG_ACKNOWLEDGEMENTS: Final = (
+    Acknowledgment(
+        id=(
+            "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:"
+            "<AWS::AccountId>:stack/*]"
+        ),
+        reason=(
+            "The shared provider serves the stacks of its account and Region, which it cannot "
+            "name in advance; the statement grants only cloudformation:DescribeStacks and "
+            "cloudformation:ListStackResources, both read-only."
         ),
     ),
 )
@@ -87,8 +106,16 @@ class IPhoneNumberSettingsProvider(Protocol):
 
 
 def service_timeout_for(lambda_timeout: Duration) -> Duration:
-    """The ServiceTimeout for a provider whose Lambda times out after ``lambda_timeout``."""
-    return Duration.seconds(lambda_timeout.to_seconds() + RESPONSE_GRACE.to_seconds())
+    """The ServiceTimeout for a provider whose Lambda times out after ``lambda_timeout``:
+    time for an event to start as late as its age allows, run until the timeout, and answer."""
+    seconds = service_timeout_seconds(int(lambda_timeout.to_seconds()))
+    if seconds > MAX_SERVICE_TIMEOUT_SECONDS:
+        raise ValueError(
+            f"a Lambda timeout of {lambda_timeout.to_seconds():g} s needs a ServiceTimeout of "
+            f"{seconds} s (timeout + {MAX_EVENT_AGE_SECONDS} s event age + grace), above "
+            f"CloudFormation's {MAX_SERVICE_TIMEOUT_SECONDS} s"
+        )
+    return Duration.seconds(seconds)
 
 
 # An imported provider has no Lambda timeout to read. The shared provider stack deploys the
@@ -124,7 +151,8 @@ class ImportedPhoneNumberSettingsProvider(Construct):
 
     @property
     def service_timeout(self) -> Duration:
-        """Given at import, else the shared provider's: its default Lambda timeout + 60 s."""
+        """Given at import, else the shared provider's (its default Lambda timeout, the
+        event age and the grace)."""
         return self._service_timeout
 
     def serve(self, resource: Construct) -> None:
@@ -140,6 +168,9 @@ class ProviderOptions(TypedDict, total=False):
     log_retention: logs.RetentionDays | None  # DEFAULT_LOG_RETENTION
     application_log_level: lambda_.ApplicationLogLevel | None  # INFO
     system_log_level: lambda_.SystemLogLevel | None  # INFO
+    # True for the shared provider: it reads any stack of its account and Region. False: only
+    # the stack that holds the provider (whose resources it serves).
+    serves_other_stacks: bool | None  # False
 
 
 class PhoneNumberSettingsProvider(Construct):
@@ -167,6 +198,7 @@ class PhoneNumberSettingsProvider(Construct):
             options.get("application_log_level") or DEFAULT_APPLICATION_LOG_LEVEL
         )
         self.system_log_level = options.get("system_log_level") or DEFAULT_SYSTEM_LOG_LEVEL
+        self.serves_other_stacks: bool = bool(options.get("serves_other_stacks"))
         self._served: list[str] = []
         # The construct whose first use made this provider with the defaults, if one did.
         self._defaults_chosen_for: str | None = None
@@ -182,11 +214,17 @@ class PhoneNumberSettingsProvider(Construct):
             self,
             "Role",
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            description="Custom::PhoneNumberSettings provider: reads and updates Chime numbers",
+            description=(
+                "Custom::PhoneNumberSettings provider: reads and updates Chime numbers, "
+                "reads the stacks it serves"
+            ),
             inline_policies={
                 "PhoneNumberSettings": iam.PolicyDocument(
                     statements=[
                         iam.PolicyStatement(actions=list(CHIME_ACTIONS), resources=["*"]),
+                        iam.PolicyStatement(
+                            actions=list(STACK_READ_ACTIONS), resources=[self._stacks_read()]
+                        ),
                         # The log group's Arn ends in ":*": its own log streams, nothing else.
                         iam.PolicyStatement(
                             actions=list(LOG_ACTIONS),
@@ -197,6 +235,8 @@ class PhoneNumberSettingsProvider(Construct):
             },
         )
         Validations.of(self.role).acknowledge(*NAG_ACKNOWLEDGEMENTS)
+        if self.serves_other_stacks:
+            Validations.of(self.role).acknowledge(*SHARED_NAG_ACKNOWLEDGEMENTS)
 
         self.function = lambda_.Function(
             self,
@@ -222,6 +262,16 @@ class PhoneNumberSettingsProvider(Construct):
         cfn_function = self.function.node.default_child
         assert isinstance(cfn_function, CfnResource)
         cfn_function.add_metadata("cfn-lint", {"config": {"ignore_checks": ["W3005"]}})
+        self.function.configure_async_invoke(
+            max_event_age=MAX_EVENT_AGE, retry_attempts=MAX_RETRY_ATTEMPTS
+        )
+
+    def _stacks_read(self) -> str:
+        """The stacks the function may read: its own stack's id, or every stack it may serve."""
+        stack = Stack.of(self)
+        if self.serves_other_stacks:
+            return stack.format_arn(service="cloudformation", resource="stack", resource_name="*")
+        return stack.stack_id
 
     def serve(self, resource: Construct) -> None:
         """Count ``resource`` among those this function serves: its retries scale with them."""
@@ -235,7 +285,7 @@ class PhoneNumberSettingsProvider(Construct):
 
     @property
     def service_timeout(self) -> Duration:
-        """How long CloudFormation should wait for a response: Lambda timeout + 60 s."""
+        """How long CloudFormation should wait for a response (``service_timeout_for``)."""
         return service_timeout_for(self.timeout)
 
     @classmethod

@@ -36,7 +36,8 @@ class PhoneNumberSettingsProviderStack(Stack):
         )
         super().__init__(scope, construct_id, **kwargs)
         # Default options: importers derive their ServiceTimeout from the default timeout.
-        self.provider = PhoneNumberSettingsProvider.of(self)
+        # It serves the stacks of its account and Region, and reads them.
+        self.provider = PhoneNumberSettingsProvider.of(self, serves_other_stacks=True)
         self.export = CfnOutput(
             self,
             "ServiceToken",

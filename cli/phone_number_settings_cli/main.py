@@ -28,7 +28,11 @@ from phone_number_settings_cli.gateways import (
 )
 from phone_number_settings_cli.plan import ReaderFactory, exit_code, plan_all
 from phone_number_settings_cli.render import render_json, render_table
-from phone_number_settings_core.errors import InvalidPropertyError, PhoneNumberSettingsError
+from phone_number_settings_core.errors import (
+    InvalidPropertyError,
+    MissingExtraError,
+    PhoneNumberSettingsError,
+)
 from phone_number_settings_core.rules import (
     DEFAULT_NAMESPACE,
     Namespace,
@@ -156,7 +160,8 @@ def _add_adopt_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     adopt_parser.add_argument(
         "--region",
-        help="Region of the numbers; required for chime-sdk-voice (chime is us-east-1 only)",
+        help="Region of the numbers (default: AWS_REGION, AWS_DEFAULT_REGION or the "
+        "profile's region, as plan; chime is us-east-1 only)",
     )
     adopt_parser.add_argument(
         "--product-type", metavar="TYPE", help="only numbers of this product type"
@@ -209,7 +214,14 @@ def run(
     except SystemExit as done:  # --help, --version
         return done.code if isinstance(done.code, int) else EXIT_ERROR
     if args.command == "adopt":
-        return _run_adopt(args, listers=listers(), stdout=stdout, stderr=stderr, clock=clock)
+        return _run_adopt(
+            args,
+            listers=listers(),
+            configured_region=configured_region,
+            stdout=stdout,
+            stderr=stderr,
+            clock=clock,
+        )
     try:
         parameters = dict(args.parameter)
         declarations = (
@@ -243,30 +255,41 @@ def run(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point ``phone-number-settings``."""
-    return run(
-        sys.argv[1:] if argv is None else argv,
-        readers=lambda: ReadOnlyGateways(notice=lambda line: print(line, file=sys.stderr)),
-        configured_region=configured_region,
-        stdout=sys.stdout,
-        stderr=sys.stderr,
-    )
+    try:
+        return run(
+            sys.argv[1:] if argv is None else argv,
+            readers=lambda: ReadOnlyGateways(notice=lambda line: print(line, file=sys.stderr)),
+            configured_region=configured_region,
+            stdout=sys.stdout,
+            stderr=sys.stderr,
+        )
+    except MissingExtraError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_ERROR
 
 
 def _run_adopt(
     args: argparse.Namespace,
     *,
     listers: ListerFactory,
+    configured_region: Callable[[], str],
     stdout: TextIO,
     stderr: TextIO,
     clock: Callable[[], float],
 ) -> int:
     namespace: Namespace = args.namespace
+    # As plan: --region, else the standard configuration's (AWS_REGION, AWS_DEFAULT_REGION,
+    # profile). The legacy namespace has one Region whatever is configured.
+    asked_region: tuple[str, str | None] = ("--region", args.region)
+    if args.region is None and fixed_region(namespace) is None:
+        asked_region = ("configured Region", configured_region() or None)
+    region_source, asked = asked_region
     # The rules module's own checks, so an option is held to the property's rule.
     checks: list[tuple[str, str, Callable[[str], object]]] = [
         ("--number", number, check_phone_number_id) for number in args.numbers
     ]
-    if args.region is not None:
-        checks.append(("--region", args.region, lambda text: check_region(text, namespace)))
+    if asked is not None:
+        checks.append((region_source, asked, lambda text: check_region(text, namespace)))
     if args.product_type is not None:
         checks.append(
             ("--product-type", args.product_type, lambda t: check_product_type(t, namespace))
@@ -277,9 +300,13 @@ def _run_adopt(
         except InvalidPropertyError as error:
             print(f"error: {option} {value}: {error.rule}", file=stderr)
             return EXIT_ERROR
-    region = fixed_region(namespace) or args.region
+    region = fixed_region(namespace) or asked
     if not region:
-        print(f"error: --region is required for namespace {namespace}", file=stderr)
+        print(
+            f"error: no Region for namespace {namespace}: give --region, or set AWS_REGION "
+            "(or a profile's region)",
+            file=stderr,
+        )
         return EXIT_ERROR
     if args.output is not None and args.output.exists():
         print(f"error: {args.output} exists; adopt never overwrites a file", file=stderr)

@@ -67,3 +67,21 @@ class ChimeUnavailableError(PhoneNumberSettingsError):
 
 class PartialUpdateError(PhoneNumberSettingsError):
     """A later call of an event failed; earlier changes of the event were reverted."""
+
+
+class MissingExtraError(PhoneNumberSettingsError, ImportError):
+    """A module this use needs is not installed; the message names the extra that brings it."""
+
+    def __init__(self, needed_for: str, distribution: str, extra: str) -> None:
+        self.extra = extra
+        super().__init__(
+            f"{needed_for} needs {distribution}, which is not installed: "
+            f"pip install 'phone-number-settings[{extra}]'"
+        )
+
+
+class StoryUnavailableError(PhoneNumberSettingsError):
+    """CloudFormation could not tell the stack's story (unreachable, refused, unexpected).
+
+    Never ends an event: the handler then acts on the event alone and logs this message.
+    """

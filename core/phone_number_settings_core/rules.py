@@ -34,11 +34,34 @@ RESOURCE_TYPE: Final = "Custom::PhoneNumberSettings"
 # Where the shared provider stack (one per account and Region) publishes its ServiceToken.
 SHARED_PROVIDER_EXPORT_NAME: Final = "PhoneNumberSettings-ServiceToken"
 SHARED_PROVIDER_PARAMETER_NAME: Final = "/phone-number-settings/service-token"
-# The provider function's default timeout (Lambda's most: it costs nothing unless used), and
-# how long past it CloudFormation waits for a response (the resources' ServiceTimeout).
+# The provider function's default timeout (Lambda's most: it costs nothing unless used).
 PROVIDER_TIMEOUT_SECONDS: Final = 900
+# CloudFormation invokes the function asynchronously; the function's EventInvokeConfig
+# bounds how old an event may be when it starts. An event that starts that late and then
+# runs until the Lambda timeout must still answer within the resources' ServiceTimeout,
+# so ServiceTimeout = timeout + MAX_EVENT_AGE_SECONDS + RESPONSE_GRACE_SECONDS: no event
+# can run after CloudFormation stopped waiting for it.
+# 240 s lets both of Lambda's retries of a quick crash start (about 1 and then 2 minutes
+# after the failures, with time to spare), while an event older than that is dropped.
+MAX_EVENT_AGE_SECONDS: Final = 240
+# Lambda's most (2). A retry is the same event of the same operation: while its stack is
+# still in progress it is what CloudFormation waits for, and it rescues an invocation that
+# crashed without answering (killed for memory, a runtime fault). It cannot apply stale
+# values: the age bound drops late retries, and the handler changes nothing for an event
+# whose stack is no longer in progress; a repeated event is idempotent.
+MAX_RETRY_ATTEMPTS: Final = 2
+# Time past the latest possible end of an invocation for its response to reach CloudFormation.
 RESPONSE_GRACE_SECONDS: Final = 60
-SHARED_PROVIDER_SERVICE_TIMEOUT_SECONDS: Final = PROVIDER_TIMEOUT_SECONDS + RESPONSE_GRACE_SECONDS
+# CloudFormation's limit on ServiceTimeout.
+MAX_SERVICE_TIMEOUT_SECONDS: Final = 3600
+
+
+def service_timeout_seconds(lambda_timeout_seconds: int) -> int:
+    """The ServiceTimeout of resources served by a function with this Lambda timeout."""
+    return lambda_timeout_seconds + MAX_EVENT_AGE_SECONDS + RESPONSE_GRACE_SECONDS
+
+
+SHARED_PROVIDER_SERVICE_TIMEOUT_SECONDS: Final = service_timeout_seconds(PROVIDER_TIMEOUT_SECONDS)
 
 PHONE_NUMBER_ID: Final = "PhoneNumberId"
 CALLING_NAME: Final = "CallingName"

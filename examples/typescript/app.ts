@@ -6,9 +6,9 @@ import type { Construct } from 'constructs';
 
 // The shared provider stack exports its ServiceToken under this name.
 const SERVICE_TOKEN_EXPORT = 'PhoneNumberSettings-ServiceToken';
-// The shared provider's Lambda timeout (300 s) plus 60 s: a lost response fails the stack
-// in minutes, not after CloudFormation's default hour.
-const SERVICE_TIMEOUT = Duration.seconds(960);
+// The shared provider's Lambda timeout, the most an event may wait to start, and its response
+// grace: a lost response fails the stack in minutes, not after CloudFormation's default hour.
+const SERVICE_TIMEOUT = Duration.seconds(1200);
 
 /** The resource's properties (README, "The resource contract"); at least one detail. */
 interface PhoneNumberSettingsProps {

@@ -51,6 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         chime = chime_server.backend
         for number in NUMBERS:
             chime.seed_number(number, product_type="VoiceConnector")
+        # The demo plays days of a stack's life in seconds: calling names apply at once.
+        chime.set_calling_name_delay(0)
         _say(f"fake Chime at {chime_server.endpoint_url('chime-sdk-voice')}; numbers seeded:")
         _print_settings(chime, NUMBERS)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import abc
 import contextlib
 import socket
+import ssl
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -69,6 +70,29 @@ class TrackingHTTPServer(ThreadingHTTPServer, Generic[Owner]):
         for sock in open_now:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
+
+
+class TlsHTTPServer(TrackingHTTPServer[Owner]):
+    """A TrackingHTTPServer whose connections speak TLS with ``context``.
+
+    The handshake happens in the worker thread: a stuck client cannot block accept().
+    """
+
+    def __init__(
+        self, handler: type[BaseHTTPRequestHandler], owner: Owner, context: ssl.SSLContext
+    ) -> None:
+        super().__init__(handler, owner)
+        self.context = context
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        try:
+            tls = self.context.wrap_socket(request, server_side=True)
+        except (ssl.SSLError, OSError):
+            return
+        try:
+            super().finish_request(tls, client_address)
+        finally:
+            tls.close()
 
 
 class LocalServer(abc.ABC):

@@ -28,9 +28,19 @@ from phone_number_settings_lambda.lifecycle import (
     GatewayFactory,
     PhoneNumberGateway,
     create_or_update,
+    declared_number,
     delete,
 )
 from phone_number_settings_lambda.response import ResponseSender
+from phone_number_settings_lambda.story import (
+    CloudFormationStoryReader,
+    Story,
+    StoryReader,
+    is_rollback,
+    read_budget,
+    read_story,
+    unchanged_because,
+)
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -104,11 +114,13 @@ class CustomResourceHandler:
         environ: Mapping[str, str],
         clients: ChimeClients,
         timing: Timing,
+        story: StoryReader,
         pacing: PacingFactory | None = None,
     ) -> None:
         self._environ = environ
         self._clients = clients
         self._timing = timing
+        self._story_reader = story
         self._pacing = pacing or self._retry_policy
         self._redacting = log_redaction.RedactingFilter()
         log_redaction.install(self._redacting)
@@ -160,8 +172,28 @@ class CustomResourceHandler:
     def _default_region(self) -> str:
         return self._environ.get("AWS_REGION") or self._environ.get("AWS_DEFAULT_REGION") or ""
 
+    def _story(self, event: dict[str, Any], deadline: Deadline, *, with_resources: bool) -> Story:
+        return read_story(
+            self._story_reader,
+            str(event.get("StackId", "")),
+            with_resources=with_resources,
+            seconds=read_budget(deadline.remaining()),
+        )
+
     def _create_or_update(self, event: dict[str, Any], context: Any) -> str:
         deadline = self._deadline(context)
+        story = self._story(event, deadline, with_resources=False)
+        request_type = str(event.get("RequestType", ""))
+        why = unchanged_because(
+            story,
+            request_type=request_type,
+            logical_id=str(event.get("LogicalResourceId", "")),
+            physical_id=str(event.get("PhysicalResourceId", "")),
+        )
+        if why is not None:
+            logger.warning("%s", why)
+            # "": crhelper answers with the event's PhysicalResourceId.
+            return declared_number(event.get("ResourceProperties"), request_type)
         left = max(deadline.remaining(), 0.0)
         reserve = min(
             REVERT_RESERVE_MAX_SECONDS,
@@ -175,16 +207,29 @@ class CustomResourceHandler:
                 default_region=self._default_region(),
                 gateways=self._gateways(deadlines.apply),
                 deadlines=deadlines,
+                rollback=request_type == "Update" and is_rollback(story),
             )
         )
         self._helper.Data.update(outcome.data)
+        self._helper.Reason = outcome.reason
         return outcome.physical_resource_id
 
     def _delete(self, event: dict[str, Any], context: Any) -> None:
         deadline = self._deadline(context)
+        physical_id = str(event.get("PhysicalResourceId", ""))
         try:
+            story = self._story(event, deadline, with_resources=True)
+            why = unchanged_because(
+                story,
+                request_type="Delete",
+                logical_id=str(event.get("LogicalResourceId", "")),
+                physical_id=physical_id,
+            )
+            if why is not None:
+                logger.info("Delete changes nothing: %s", why)
+                return
             warnings = delete(
-                str(event.get("PhysicalResourceId", "")),
+                physical_id,
                 event.get("ResourceProperties"),
                 default_region=self._default_region(),
                 gateways=self._gateways(deadline),
@@ -203,15 +248,18 @@ def build_handler(
     clients: ChimeClients | None = None,
     timing: Timing | None = None,
     pacing: PacingFactory | None = None,
+    story: StoryReader | None = None,
 ) -> CustomResourceHandler:
     """A new edge: what a new execution environment would build on its first event.
 
     ``pacing`` replaces the retry policy (given each event's deadline); benchmarks compare.
+    ``story`` reads the stack's status and resources (CloudFormation by default).
     """
     return CustomResourceHandler(
         environ=os.environ if environ is None else environ,
         clients=clients or ChimeClients(),
         timing=timing or Timing(),
+        story=story or CloudFormationStoryReader(),
         pacing=pacing,
     )
 

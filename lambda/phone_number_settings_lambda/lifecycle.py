@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, replace
+from typing import Final, Protocol
 
 from phone_number_settings_chime.deadline import Deadline
 from phone_number_settings_chime.retry import THROTTLED
@@ -22,11 +22,24 @@ from phone_number_settings_core.errors import (
     PhoneNumberSettingsError,
 )
 from phone_number_settings_core.model import DeclaredSettings, DetailChange, LivePhoneNumber
-from phone_number_settings_core.planner import plan_changes, plan_cleanup
+from phone_number_settings_core.planner import needs_call, plan_changes, plan_cleanup
 from phone_number_settings_core.properties import parse_properties
-from phone_number_settings_core.rules import CALLING_NAME, SENSITIVE_DETAILS, Namespace
+from phone_number_settings_core.rules import (
+    CALLING_NAME,
+    PHONE_NUMBER_ID,
+    SENSITIVE_DETAILS,
+    Namespace,
+    check_phone_number_id,
+)
 
 logger = logging.getLogger(__name__)
+
+# The Reason of a rollback that could not put the calling name back (a SUCCESS).
+HELD_CALLING_NAME_REASON: Final = (
+    "Rolled back, except CallingName: a calling-name change is pending on {number}, so its "
+    "CallingName differs from the template until Chime is done (up to 72 hours). Deploy "
+    "again once CallingNameStatus is no longer UpdateInProgress"
+)
 
 
 class PhoneNumberGateway(Protocol):
@@ -44,10 +57,12 @@ GatewayFactory = Callable[[Namespace, str], PhoneNumberGateway]
 
 @dataclass(frozen=True)
 class Outcome:
-    """A successful Create or Update: the PhysicalResourceId and the response Data."""
+    """A successful Create or Update: the PhysicalResourceId, the response Data, and a
+    Reason when the SUCCESS comes with a warning."""
 
     physical_resource_id: str
     data: dict[str, str]
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,12 +83,19 @@ def create_or_update(
     default_region: str,
     gateways: GatewayFactory,
     deadlines: EventDeadlines,
+    rollback: bool = False,
 ) -> Outcome:
-    """Make the number match the properties: all the event's changes, or none of them."""
+    """Make the number match the properties: all the event's changes, or none of them.
+
+    In a ``rollback`` (an Update putting the previous template back), a calling name that
+    Chime cannot take back yet is left as is, every other detail goes back, and the
+    SUCCESS says so in its Reason: a failed rollback would leave the stack stuck.
+    """
     desired = parse_properties(properties, default_region=default_region)
     gateway = gateways(desired.namespace, desired.region)
     live = gateway.get(desired.phone_number_id, deadlines.apply)
-    changes = plan_changes(desired, live)
+    held = rollback and _calling_name_held(desired, live)
+    changes = plan_changes(replace(desired, calling_name=None) if held else desired, live)
     logger.debug(
         "%s: planned %s", desired.phone_number_id, ", ".join(map(_shown, changes)) or "no call"
     )
@@ -82,6 +104,10 @@ def create_or_update(
         try:
             live = _apply(gateway, desired, change, deadlines.apply)
         except PhoneNumberSettingsError as error:
+            if rollback and _pending_conflict(change, error):
+                held = True
+                live = _read_again(gateway, desired, live, deadlines.revert)
+                break
             raise _reverted(
                 gateway,
                 desired,
@@ -93,7 +119,10 @@ def create_or_update(
         applied.append(change)
     if not changes:
         logger.info("%s already matches; no UpdatePhoneNumber call", desired.phone_number_id)
-    return Outcome(desired.phone_number_id, live.response_data())
+    reason = HELD_CALLING_NAME_REASON.format(number=desired.phone_number_id) if held else ""
+    if held:
+        logger.warning("%s", reason)
+    return Outcome(desired.phone_number_id, live.response_data(), reason)
 
 
 def delete(
@@ -131,6 +160,17 @@ def delete(
     return cleanup.warnings
 
 
+def declared_number(properties: object, request_type: str) -> str:
+    """The PhysicalResourceId of an event that changes nothing: the declared number for a
+    Create, "" otherwise (crhelper then answers with the event's, or makes one up)."""
+    if request_type != "Create" or not isinstance(properties, dict):
+        return ""
+    try:
+        return check_phone_number_id(properties.get(PHONE_NUMBER_ID))
+    except PhoneNumberSettingsError:
+        return ""
+
+
 def _shown(change: DetailChange) -> str:
     """A planned call for the log: the value only when the API model does not mark it sensitive."""
     if change.detail in SENSITIVE_DETAILS:
@@ -154,6 +194,37 @@ def _apply(
             if live.calling_name == change.value:
                 return live
         raise
+
+
+def _calling_name_held(desired: DeclaredSettings, live: LivePhoneNumber) -> bool:
+    """True when the declared calling name needs a call that Chime's pending change blocks."""
+    return (
+        desired.calling_name is not None
+        and live.calling_name_pending
+        and needs_call(CALLING_NAME, desired.calling_name, live)
+    )
+
+
+def _pending_conflict(change: DetailChange, error: PhoneNumberSettingsError) -> bool:
+    """Chime refused a calling-name call because another one is still pending."""
+    return (
+        change.detail == CALLING_NAME
+        and isinstance(error, ChimeApiError)
+        and error.code == "ConflictException"
+    )
+
+
+def _read_again(
+    gateway: PhoneNumberGateway,
+    desired: DeclaredSettings,
+    last_known: LivePhoneNumber,
+    deadline: Deadline,
+) -> LivePhoneNumber:
+    """The number as Chime holds it now, or ``last_known`` if it cannot be read."""
+    try:
+        return gateway.get(desired.phone_number_id, deadline)
+    except PhoneNumberSettingsError:
+        return last_known
 
 
 def _reverted(

@@ -50,6 +50,14 @@ def lambda_env(
 
 
 @pytest.fixture
+def chime(chime: ChimeBackend) -> ChimeBackend:
+    """The session's fake Chime, with calling names applied at once: these stacks live
+    seconds, not the days Chime may take (tests/functional cover a name left pending)."""
+    chime.set_calling_name_delay(0)
+    return chime
+
+
+@pytest.fixture
 def cloudformation(
     lambda_env: LambdaEnvironment, responder: CfnResponder, chime: ChimeBackend
 ) -> Iterator[CloudFormationDriver]:

@@ -4,16 +4,27 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from phone_number_settings_fakes.chime import ChimeBackend
+from phone_number_settings_fakes.cloudformation import CfnResponder
 from phone_number_settings_fakes.cloudformation.assembly import StackTemplate
-from phone_number_settings_fakes.cloudformation.driver import CloudFormationDriver
-from phone_number_settings_fakes.lambda_service.runner import LambdaEnvironment, LambdaInitError
+from phone_number_settings_fakes.cloudformation.driver import CloudFormationDriver, check_response
+from phone_number_settings_fakes.lambda_service.runner import (
+    ExecutionEnvironment,
+    LambdaEnvironment,
+    LambdaInitError,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
+
+# An import failure is answered within seconds, not after the ServiceTimeout.
+ANSWER_WITHIN_SECONDS = 5.0
 
 
 def provider_function(template: StackTemplate) -> str:
@@ -23,7 +34,7 @@ def provider_function(template: StackTemplate) -> str:
 
 def test_function_spec_comes_from_the_template(example_template: StackTemplate) -> None:
     function = example_template.function(provider_function(example_template))
-    assert function.handler == "phone_number_settings_lambda.handler.handler"
+    assert function.handler == "phone_number_settings_entry.handler"
     assert function.timeout_seconds == 900
     assert function.environment == {"PHONE_NUMBER_SETTINGS_RESOURCES_SERVED": "3"}
     assert (function.log_format, function.application_log_level) == ("JSON", "INFO")
@@ -31,24 +42,78 @@ def test_function_spec_comes_from_the_template(example_template: StackTemplate) 
         "crhelper",
         "phone_number_settings_chime",
         "phone_number_settings_core",
+        "phone_number_settings_entry.py",
         "phone_number_settings_lambda",
     ]
 
 
-def test_asset_without_crhelper_fails_to_import(
+@pytest.fixture
+def without_crhelper(
     example_template: StackTemplate, lambda_env: LambdaEnvironment, tmp_path: Path
-) -> None:
+) -> Iterator[ExecutionEnvironment]:
+    """An execution environment of the example's function, its asset missing crhelper."""
     function = example_template.function(provider_function(example_template))
     broken = tmp_path / "asset"
     shutil.copytree(function.asset_dir, broken)
     shutil.rmtree(broken / "crhelper")
-
     process = lambda_env.start(dataclasses.replace(function, asset_dir=broken))
-    with pytest.raises(LambdaInitError) as raised:
-        process.wait_ready()
-    assert raised.value.message["errorType"] == "Runtime.ImportModuleError"
-    assert "crhelper" in raised.value.message["errorMessage"]
-    assert not process.alive
+    yield process.wait_ready()
+    process.close()
+
+
+def answer_to(
+    process: ExecutionEnvironment, responder: CfnResponder, event: dict[str, Any]
+) -> dict[str, Any]:
+    started = time.monotonic()
+    invocation = process.invoke(event)
+    (response,) = responder.wait_for(event["ResponseURL"], timeout=10)
+    check_response(event, response)
+    assert invocation.ok, invocation
+    assert time.monotonic() - started < ANSWER_WITHIN_SECONDS
+    return response
+
+
+def test_create_with_an_asset_that_cannot_import_fails_at_once_naming_the_error(
+    without_crhelper: ExecutionEnvironment,
+    example_template: StackTemplate,
+    cloudformation: CloudFormationDriver,
+    responder: CfnResponder,
+    chime: ChimeBackend,
+) -> None:
+    (spec, *_) = example_template.custom_resources()
+    event = cloudformation.event("Create", spec, spec.properties)
+    response = answer_to(without_crhelper, responder, event)
+    assert response["Status"] == "FAILED"
+    assert response["Reason"] == (
+        "The function's code cannot be imported: ModuleNotFoundError: No module named 'crhelper'"
+    )
+    # Not a phone number: the rollback's Delete of this id changes nothing.
+    assert response["PhysicalResourceId"] == (
+        f"phone-number-settings-not-created-{event['RequestId']}"
+    )
+    assert "ModuleNotFoundError" in without_crhelper.log
+    assert "cfn-response" not in without_crhelper.log  # the ResponseURL is never logged
+    assert chime.calls() == []
+
+
+def test_delete_with_an_asset_that_cannot_import_succeeds_saying_nothing_was_cleared(
+    without_crhelper: ExecutionEnvironment,
+    example_template: StackTemplate,
+    cloudformation: CloudFormationDriver,
+    responder: CfnResponder,
+    chime: ChimeBackend,
+) -> None:
+    (spec, *_) = example_template.custom_resources()
+    number = spec.properties["PhoneNumberId"]
+    event = cloudformation.event("Delete", spec, spec.properties, physical_id=number)
+    response = answer_to(without_crhelper, responder, event)
+    assert response["Status"] == "SUCCESS"
+    assert response["PhysicalResourceId"] == number
+    assert response["Reason"].startswith(
+        "Nothing cleared: the function's code cannot be imported, so the number's settings "
+        "are left as they are (ModuleNotFoundError: No module named 'crhelper')"
+    )
+    assert chime.calls() == []
 
 
 def test_project_source_is_not_importable(

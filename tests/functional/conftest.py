@@ -12,9 +12,10 @@ import pytest
 
 from phone_number_settings_chime.deadline import Clock
 from phone_number_settings_fakes.chime import ChimeBackend
+from phone_number_settings_fakes.clock import SteppedClock
 from phone_number_settings_fakes.cloudformation import CfnResponder
 from phone_number_settings_lambda.handler import LambdaHandler, build_handler
-from tests.stepped_clock import SteppedClock
+from tests.stack_story import StackStory
 
 STACK_ID = "arn:aws:cloudformation:us-west-2:123456789012:stack/telephony/6a1b2c3d-aaaa-bbbb-cccc-1234567890ab"
 SERVICE_TOKEN = "arn:aws:lambda:us-west-2:123456789012:function:PhoneNumberSettings"
@@ -97,6 +98,8 @@ class Invoker:
 
     responder: CfnResponder
     clock: SteppedClock | None = None
+    # The stack the events come from: in progress, holding no other resource.
+    story: StackStory = field(default_factory=StackStory)
     handler: LambdaHandler = field(init=False)
 
     def __post_init__(self) -> None:
@@ -107,7 +110,7 @@ class Invoker:
         if clock is not None:
             self.clock = clock
         timing = self.clock.timing() if self.clock else None
-        self.handler = build_handler(dict(os.environ), timing=timing)
+        self.handler = build_handler(dict(os.environ), timing=timing, story=self.story)
 
     def context(self, timeout_seconds: float = 300.0) -> LambdaContext:
         return LambdaContext(timeout_seconds=timeout_seconds, clock=self.clock or time.monotonic)

@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 
+from bench.install_sizes import Distributions, build
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NODE_BIN = REPO_ROOT / "node_modules" / ".bin"
 VENV_BIN = Path(sys.executable).parent
@@ -130,3 +132,9 @@ def fresh_stack() -> Any:
     from aws_cdk import App, Stack
 
     return Stack(App(), "Fresh")
+
+
+@pytest.fixture(scope="session")
+def distributions(tmp_path_factory: pytest.TempPathFactory) -> Distributions:
+    """The wheel and the sdist, built once (the packaging tests share an xdist group)."""
+    return build(tmp_path_factory.mktemp("build"))

@@ -8,7 +8,10 @@ import pytest
 
 from phone_number_settings_cli import main as cli
 from phone_number_settings_fakes.chime import ChimeBackend
-from phone_number_settings_fakes.chime.inventory import DECLARED_IN_VOICE, seed_team_numbers
+from phone_number_settings_fakes.chime.inventory import (
+    DECLARED_IN_CHIME_SDK_VOICE,
+    seed_team_numbers,
+)
 from phone_number_settings_fakes.cloudformation.assembly import CloudAssembly
 from tests.infra.conftest import VENV_BIN, run, subprocess_env
 
@@ -41,7 +44,7 @@ def test_adopted_python_app_synthesises_and_plans_no_change(
     # THEN every adopted number is "no change", and the app has one provider for them
     assert code == 0, planned
     assert "Plan: 3 resources: 3 no change." in planned
-    for number in DECLARED_IN_VOICE:
+    for number in DECLARED_IN_CHIME_SDK_VOICE:
         assert f"  number {number} (chime-sdk-voice, us-west-2)" in planned
     template = CloudAssembly(outdir).stack("AdoptedPhoneNumbers")
     assert len(template.custom_resources()) == 3

@@ -13,6 +13,7 @@ import pytest
 
 from phone_number_settings_cdk.bundling import build_asset
 from phone_number_settings_fakes.cloudformation.assembly import Synthesis
+from phone_number_settings_lambda import ENTRY_MODULE, ENTRY_SOURCE
 from tests.infra.conftest import REPO_ROOT, VENV_BIN, run
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("cli")]
@@ -93,20 +94,32 @@ def test_cfn_lint_finds_no_errors_or_warnings(example_synthesis: Synthesis) -> N
 def test_asset_holds_the_handler_and_crhelper_only(example_synthesis: Synthesis) -> None:
     _, asset_dir = only_asset(example_synthesis.outdir)
     files = relative_files(asset_dir)
-    assert {path.split("/")[0] for path in files} == {*FUNCTION_PACKAGES.values(), "crhelper"}
+    entry_module = f"{ENTRY_MODULE}.py"
+    assert {path.split("/")[0] for path in files} == {
+        *FUNCTION_PACKAGES.values(),
+        "crhelper",
+        entry_module,
+    }
     function_sources = {
         f"{package}/{path.name}"
         for layer, package in FUNCTION_PACKAGES.items()
         for path in (REPO_ROOT / layer / package).glob("*.py")
     }
+    # The entry module moves from the Lambda package to the root: one copy, where the
+    # Handler string finds it.
+    moved = f"phone_number_settings_lambda/{ENTRY_SOURCE}"
+    assert moved in function_sources
     assert (
         {
             "phone_number_settings_lambda/handler.py",
+            "phone_number_settings_lambda/story.py",
             "phone_number_settings_core/rules.py",
         }
-        <= function_sources
+        <= function_sources - {moved}
         <= files
     )
+    assert moved not in files
+    assert (asset_dir / entry_module).read_bytes() == (REPO_ROOT / "lambda" / moved).read_bytes()
     assert {"crhelper/LICENSE", "crhelper/NOTICE", "crhelper/__init__.py"} <= files
     assert all(path.endswith(".py") for path in files - {"crhelper/LICENSE", "crhelper/NOTICE"})
     assert not [path for path in files if "__pycache__" in path or "/tests/" in path]

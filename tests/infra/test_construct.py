@@ -56,7 +56,7 @@ def test_enums_are_the_rules_enums_re_exported() -> None:
 def test_properties_render_only_the_given_keys(shared_app: SharedApp) -> None:
     template = shared_app.example_template
     function_arn = {"Fn::GetAtt": [_only_logical_id(template, FUNCTION_TYPE), "Arn"]}
-    common = {"ServiceToken": function_arn, "ServiceTimeout": "960"}
+    common = {"ServiceToken": function_arn, "ServiceTimeout": "1200"}
     assert {number: res["Properties"] for number, res in _by_phone_number(template).items()} == {
         "+12065550100": {
             **common,
@@ -103,7 +103,7 @@ def test_removal_policy_retain_by_default_destroy_when_asked(shared_app: SharedA
     }
 
 
-def test_role_grants_exactly_two_chime_actions_and_its_own_log_group(
+def test_role_grants_two_chime_actions_its_stack_read_only_and_its_own_log_group(
     shared_app: SharedApp,
 ) -> None:
     template = shared_app.example_template
@@ -125,6 +125,11 @@ def test_role_grants_exactly_two_chime_actions_and_its_own_log_group(
             "Action": ["chime:GetPhoneNumber", "chime:UpdatePhoneNumber"],
             "Effect": "Allow",
             "Resource": "*",
+        },
+        {
+            "Action": ["cloudformation:DescribeStacks", "cloudformation:ListStackResources"],
+            "Effect": "Allow",
+            "Resource": {"Ref": "AWS::StackId"},
         },
         {
             "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
@@ -453,7 +458,7 @@ def test_explicit_provider_sets_service_timeout(fresh_stack: Stack) -> None:
     )
     assert fresh_stack.node.try_find_child(PhoneNumberSettingsProvider.SINGLETON_ID) is None
     template = Template.from_stack(fresh_stack)
-    template.has_resource_properties(RESOURCE_TYPE, {"ServiceTimeout": "660"})
+    template.has_resource_properties(RESOURCE_TYPE, {"ServiceTimeout": "900"})
     template.has_resource_properties(FUNCTION_TYPE, {"Timeout": 600})
 
 

@@ -18,6 +18,7 @@ from phone_number_settings_core.rules import (
     CLOUDFORMATION_PROPERTIES,
     RESOURCE_PROPERTIES,
     RESOURCE_TYPE,
+    SHARED_PROVIDER_SERVICE_TIMEOUT_SECONDS,
 )
 from phone_number_settings_templates.parameters import (
     declared_parameters,
@@ -41,6 +42,28 @@ PARSEABLE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):\d+:\d+:\d+:(?P<rule>[EW
 def pinned(constraints: str, name: str) -> str:
     (version,) = re.findall(rf"^{re.escape(name)}==(\S+)$", constraints, re.MULTILINE)
     return str(version)
+
+
+# A number of seconds or minutes in a comment ("300 s", "5 minutes").
+DURATION_IN_COMMENT = re.compile(r"(#|//).*\b\d+\s*(s|seconds?|min|minutes?)\b")
+
+
+@pytest.mark.parametrize(
+    ("example", "service_timeout"),
+    [
+        (YAML_EXAMPLE, re.compile(r"ServiceTimeout: (\d+)")),
+        (SAM_EXAMPLE, re.compile(r"ServiceTimeout: (\d+)")),
+        (TYPESCRIPT / "app.ts", re.compile(r"SERVICE_TIMEOUT = Duration\.seconds\((\d+)\)")),
+    ],
+)
+def test_examples_wait_the_shared_providers_service_timeout_and_comments_state_no_duration(
+    example: Path, service_timeout: re.Pattern[str]
+) -> None:
+    text = example.read_text()
+    timeouts = service_timeout.findall(text)
+    assert timeouts
+    assert set(timeouts) == {str(SHARED_PROVIDER_SERVICE_TIMEOUT_SECONDS)}
+    assert not DURATION_IN_COMMENT.findall(text), DURATION_IN_COMMENT.findall(text)
 
 
 def test_typescript_pins_the_aws_cdk_lib_and_constructs_of_the_python_side() -> None:

@@ -8,14 +8,13 @@ import uuid
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from phone_number_settings_fakes.chime.backend import (
+from phone_number_settings_fakes.chime.backend import ChimeBackend, Reply
+from phone_number_settings_fakes.chime.model import (
     BATCH_UPDATE_PHONE_NUMBER,
     GET_PHONE_NUMBER,
     LIST_PHONE_NUMBERS,
     NAMESPACES,
     UPDATE_PHONE_NUMBER,
-    ChimeBackend,
-    Reply,
 )
 from phone_number_settings_fakes.http import LocalServer, QuietHandler, TrackingHTTPServer
 

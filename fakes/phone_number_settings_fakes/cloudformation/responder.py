@@ -14,7 +14,12 @@ from urllib.parse import urlsplit
 
 import trustme
 
-from phone_number_settings_fakes.http import LocalServer, QuietHandler, TrackingHTTPServer
+from phone_number_settings_fakes.http import (
+    LocalServer,
+    QuietHandler,
+    TlsHTTPServer,
+    TrackingHTTPServer,
+)
 
 _PREFIX = "/cfn-response/"
 
@@ -36,21 +41,9 @@ class _Handler(QuietHandler):
         self.end_headers()
 
 
-class _Server(TrackingHTTPServer["CfnResponder"]):
+class _Server(TlsHTTPServer["CfnResponder"]):
     def __init__(self, owner: CfnResponder, context: ssl.SSLContext) -> None:
-        super().__init__(_Handler, owner)
-        self._context = context
-
-    def finish_request(self, request: Any, client_address: Any) -> None:
-        # TLS handshake in the worker thread: a stuck client cannot block accept().
-        try:
-            tls = self._context.wrap_socket(request, server_side=True)
-        except (ssl.SSLError, OSError):
-            return
-        try:
-            super().finish_request(tls, client_address)
-        finally:
-            tls.close()
+        super().__init__(_Handler, owner, context)
 
 
 class CfnResponder(LocalServer):

@@ -26,14 +26,14 @@ from phone_number_settings_core.errors import ChimeApiError
 from phone_number_settings_core.rules import Namespace
 from phone_number_settings_fakes.chime import ChimeBackend
 from phone_number_settings_fakes.chime.inventory import (
-    DECLARED_IN_VOICE,
+    DECLARED_IN_CHIME_SDK_VOICE,
     FRONT_DESK,
-    REFUSED_IN_VOICE,
+    REFUSED_IN_CHIME_SDK_VOICE,
     SALES_LINE,
     SUPPORT_LINE,
     seed_team_numbers,
 )
-from tests.stepped_clock import SteppedClock
+from phone_number_settings_fakes.clock import SteppedClock
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 VOICE = ["--region", "us-west-2"]
@@ -105,10 +105,12 @@ class TestAdoptThenPlan:
         assert "Plan: 3 resources: 3 no change." in planned.out
         document = json.loads(template.read_text())
         assert [r["Properties"]["PhoneNumberId"] for r in document["Resources"].values()] == list(
-            DECLARED_IN_VOICE
+            DECLARED_IN_CHIME_SDK_VOICE
         )
         not_declared = document["Metadata"]["PhoneNumberSettingsAdopt"]["NotDeclared"]
-        assert [entry["PhoneNumberId"] for entry in not_declared] == list(REFUSED_IN_VOICE)
+        assert [entry["PhoneNumberId"] for entry in not_declared] == list(
+            REFUSED_IN_CHIME_SDK_VOICE
+        )
         assert [c.operation for c in chime.calls()] == ["ListPhoneNumbers"] + ["GetPhoneNumber"] * 3
 
     def test_yaml_template_is_clean_for_cfn_lint_and_plans_no_change(
@@ -149,7 +151,7 @@ class TestAdoptThenPlan:
         [resource] = json.loads(template.read_text())["Resources"].values()
         assert resource["Properties"] | {"ServiceToken": None} == {
             "ServiceToken": None,
-            "ServiceTimeout": "960",
+            "ServiceTimeout": "1200",
             "PhoneNumberId": FRONT_DESK,
             "ProductType": "BusinessCalling",
             "CallingName": "Acme Front Desk",
@@ -321,7 +323,6 @@ class TestOptions:
     @pytest.mark.parametrize(
         ("argv", "message"),
         [
-            ([], "error: --region is required for namespace chime-sdk-voice"),
             (
                 ["--namespace", "chime", "--region", "us-west-2"],
                 "error: --region us-west-2: Namespace chime (the legacy API) is served only "
@@ -348,6 +349,82 @@ class TestOptions:
         result = run(capsys, "adopt", *argv)
         assert result.code == 1
         assert message in result.err
+        assert chime.calls() == []
+
+
+class TestRegionFromTheConfiguration:
+    """Without --region, adopt reads the Region as plan does: the standard AWS configuration."""
+
+    @pytest.mark.parametrize("variable", ["AWS_REGION", "AWS_DEFAULT_REGION"])
+    def test_the_environment_names_the_region(
+        self,
+        chime: ChimeBackend,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+        variable: str,
+    ) -> None:
+        seed_team_numbers(chime)
+        monkeypatch.delenv("AWS_REGION")
+        monkeypatch.delenv("AWS_DEFAULT_REGION")
+        monkeypatch.setenv(variable, "eu-central-1")
+        result = run(capsys, "adopt", "--format", "yaml")
+        assert result.code == 0, result.err
+        assert {call.region for call in chime.calls("ListPhoneNumbers")} == {"eu-central-1"}
+        assert "--region eu-central-1" in result.out  # the command that reads them again
+        assert "listed in chime-sdk-voice (eu-central-1)" in result.err
+
+    def test_a_profile_names_the_region(
+        self,
+        chime: ChimeBackend,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path,
+    ) -> None:
+        seed_team_numbers(chime)
+        monkeypatch.delenv("AWS_REGION")
+        monkeypatch.delenv("AWS_DEFAULT_REGION")
+        config = tmp_path / "aws-config"
+        config.write_text("[profile telephony]\nregion = ca-central-1\n")
+        monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+        monkeypatch.setenv("AWS_PROFILE", "telephony")
+        result = run(capsys, "adopt", "--format", "json")
+        assert result.code == 0, result.err
+        assert {call.region for call in chime.calls("ListPhoneNumbers")} == {"ca-central-1"}
+
+    def test_the_option_wins_over_the_environment(
+        self, chime: ChimeBackend, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        seed_team_numbers(chime)
+        result = run(capsys, "adopt", "--region", "eu-west-1", "--format", "yaml")
+        assert result.code == 0, result.err
+        assert {call.region for call in chime.calls("ListPhoneNumbers")} == {"eu-west-1"}
+
+    def test_no_region_anywhere_is_an_error_before_any_call(
+        self,
+        chime: ChimeBackend,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        monkeypatch.delenv("AWS_REGION")
+        monkeypatch.delenv("AWS_DEFAULT_REGION")
+        result = run(capsys, "adopt")
+        assert result.code == 1
+        assert result.err == (
+            "error: no Region for namespace chime-sdk-voice: give --region, or set AWS_REGION "
+            "(or a profile's region)\n"
+        )
+        assert chime.calls() == []
+
+    def test_a_malformed_configured_region_is_refused_by_the_rules(
+        self,
+        chime: ChimeBackend,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        monkeypatch.setenv("AWS_REGION", "Oregon")
+        result = run(capsys, "adopt")
+        assert result.code == 1
+        assert "error: configured Region Oregon: must be an AWS Region name" in result.err
         assert chime.calls() == []
 
 

@@ -24,9 +24,9 @@ from phone_number_settings_cli.plan import NumberReader, ReaderFactory
 from phone_number_settings_core.model import LivePhoneNumber
 from phone_number_settings_core.rules import Namespace
 from phone_number_settings_fakes.chime import ChimeBackend, NumberKind
+from phone_number_settings_fakes.clock import SteppedClock
 from phone_number_settings_templates.reader import load_template
 from tests.functional.conftest import seed_matching
-from tests.stepped_clock import SteppedClock
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 CONSOLE_SCRIPT = REPO_ROOT / ".venv" / "bin" / "phone-number-settings"

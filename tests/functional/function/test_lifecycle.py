@@ -48,7 +48,8 @@ class TestCreate:
             "E164PhoneNumber": NUMBER,
             "ProductType": "SipMediaApplicationDialIn",
             "CallingName": "Acme Support",
-            "CallingNameStatus": "UpdateSucceeded",
+            # Chime takes up to 72 hours to apply a calling name; the reply says so.
+            "CallingNameStatus": "UpdateInProgress",
             "Name": "front desk",
             "Type": "Local",
             "Country": "US",

@@ -7,8 +7,8 @@ import threading
 import pytest
 
 from phone_number_settings_fakes.chime import ChimeBackend
+from phone_number_settings_fakes.clock import SteppedClock
 from tests.functional.conftest import Invoker
-from tests.stepped_clock import SteppedClock
 
 NUMBER = "+12065550100"
 SETTINGS = {
@@ -169,6 +169,8 @@ def test_a_reply_without_phone_number_fails_the_detail_and_reverts_what_landed(
     chime: ChimeBackend, invoke: Invoker
 ) -> None:
     chime.seed_number(NUMBER, product_type="VoiceConnector", calling_name="Old Name")
+    # Applied at once, so the revert of the calling name is not refused as pending.
+    chime.set_calling_name_delay(0)
     chime.omit_phone_number(1, operation="UpdatePhoneNumber", detail="CallingName")
     response = invoke("Create", SETTINGS)
     assert response["Status"] == "FAILED"

@@ -24,7 +24,7 @@ from phone_number_settings_chime.retry import (
     RetryPolicy,
     call_with_retries,
 )
-from tests.stepped_clock import SteppedClock
+from phone_number_settings_fakes.clock import SteppedClock
 
 
 class Throttled(Exception):

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from phone_number_settings_core.errors import InvalidPropertyError
@@ -152,15 +149,3 @@ def test_a_known_bad_value_fails_even_beside_tokens() -> None:
         check_properties(
             props(CallingName="!", Namespace="${Token[TOKEN.7]}"), is_unresolved=unresolved
         )
-
-
-def test_importing_the_rules_loads_neither_boto3_nor_crhelper() -> None:
-    code = (
-        "import sys, phone_number_settings_core.rules;"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('boto3', 'botocore', 'crhelper', 'aws_cdk')))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "[]"

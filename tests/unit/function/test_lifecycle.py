@@ -140,3 +140,54 @@ def test_gateway_is_chosen_by_namespace_and_region() -> None:
         (Namespace.CHIME_SDK_VOICE, "eu-west-2"),
         (Namespace.CHIME_SDK_VOICE, "us-west-2"),
     ]
+
+
+def rollback(gateway: ScriptedGateway, **details: str) -> tuple[str, dict[str, str]]:
+    outcome = create_or_update(
+        {"PhoneNumberId": NUMBER, **details},
+        default_region="us-west-2",
+        gateways=lambda namespace, region: gateway,
+        deadlines=deadlines(),
+        rollback=True,
+    )
+    return outcome.reason, outcome.data
+
+
+def test_rollback_leaves_a_pending_calling_name_and_says_so() -> None:
+    gateway = ScriptedGateway(
+        LivePhoneNumber(
+            NUMBER, name="new", calling_name="New", calling_name_status="UpdateInProgress"
+        )
+    )
+    reason, data = rollback(gateway, Name="old", CallingName="Old")
+    assert gateway.calls == [("Name", "old")]
+    assert reason.startswith(
+        f"Rolled back, except CallingName: a calling-name change is pending on {NUMBER}"
+    )
+    assert (data["CallingName"], data["CallingNameStatus"]) == ("New", "UpdateInProgress")
+
+
+def test_rollback_meeting_a_conflict_keeps_what_went_back() -> None:
+    gateway = ScriptedGateway(LivePhoneNumber(NUMBER, name="new", calling_name="New"))
+    gateway.failures[("CallingName", "Old")] = conflict()
+    reason, _ = rollback(gateway, Name="old", CallingName="Old")
+    assert gateway.calls == [("Name", "old"), ("CallingName", "Old")]  # no revert of Name
+    assert gateway.live.name == "old"
+    assert reason.startswith("Rolled back, except CallingName")
+
+
+def test_rollback_with_another_error_fails_and_reverts_as_any_update() -> None:
+    gateway = ScriptedGateway(LivePhoneNumber(NUMBER, name="new", calling_name="New"))
+    gateway.failures[("CallingName", "Old")] = ChimeApiError(
+        "UpdatePhoneNumber", "BadRequestException", "bad request"
+    )
+    with pytest.raises(PartialUpdateError, match="CallingName failed, reverted Name: bad request"):
+        rollback(gateway, Name="old", CallingName="Old")
+    assert gateway.live.name == "new"
+
+
+def test_a_forward_update_meeting_a_conflict_is_reverted_and_fails() -> None:
+    gateway = ScriptedGateway(LivePhoneNumber(NUMBER, name="new", calling_name="New"))
+    gateway.failures[("CallingName", "Old")] = conflict()
+    with pytest.raises(PartialUpdateError, match="CallingName failed, reverted Name: conflict"):
+        run(gateway, Name="old", CallingName="Old")

@@ -1,4 +1,8 @@
-"""A clock for tests: time moves only when the code under test sleeps. No real waiting."""
+"""The one virtual clock of tests, fakes and benchmarks: time moves only when told to.
+
+Pass the instance wherever a ``clock`` is taken (the fake Chime, a Deadline, Timing) and
+its ``sleep`` as the ``sleep``: code that backs off then waits no real time.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from phone_number_settings_chime.deadline import Timing
 
 
 class SteppedClock:
-    """Pass the instance as ``clock`` and its ``sleep`` as ``sleep``; ``sleeps`` records them."""
+    """A monotonic clock at ``now``; ``sleep`` moves it and records each sleep in ``sleeps``."""
 
     def __init__(self, now: float = 100.0) -> None:
         self.now = now
