@@ -48,6 +48,7 @@ from bench.grid import CASES, REAL, TOLD, Case
 from bench.report import RunResult, write_report
 from phone_number_settings_fakes.chime import ChimeBackend, FakeChimeServer
 from phone_number_settings_fakes.cloudformation import CfnResponder
+from phone_number_settings_fakes.cloudformation.api_server import FakeCloudFormationServer
 from phone_number_settings_fakes.cloudformation.assembly import (
     EXAMPLE_STACK,
     CloudAssembly,
@@ -80,7 +81,9 @@ class Fleet:
     code_dir: Path
     responder: CfnResponder
 
-    def environment(self, server: FakeChimeServer, resources: int | None) -> dict[str, str]:
+    def environment(
+        self, server: FakeChimeServer, stacks: FakeCloudFormationServer, resources: int | None
+    ) -> dict[str, str]:
         runtime = LambdaEnvironment(
             self.runtime.runtime_dir,
             self.runtime.workdir,
@@ -88,6 +91,7 @@ class Fleet:
                 server.endpoint_url("chime"),
                 server.endpoint_url("chime-sdk-voice"),
                 self.responder.ca_path,
+                cloudformation=stacks.endpoint_url,
             ),
         )
         env = runtime.function_env(self.function, "Bench", "127.0.0.1:9")
@@ -113,12 +117,18 @@ def run(fleet: Fleet, case: Case, handler: str) -> RunResult:
     delays = [0.0] * row.resources
     if case.stacks > 1:
         delays = [stack_starts[index // case.per_stack] for index in range(row.resources)]
-    with FakeChimeServer(ChimeBackend()) as server:
+    with (
+        FakeChimeServer(ChimeBackend()) as server,
+        FakeCloudFormationServer(trust=fleet.responder.trust) as stacks,
+    ):
         chime = server.backend
         for index in range(row.resources):
             chime.seed_number(number(index), product_type="VoiceConnector")
         chime.seed_number(NEIGHBOUR_NUMBER)
-        driver = CloudFormationDriver(fleet.runtime, fleet.responder, stack_name="Bench")
+        driver = CloudFormationDriver(
+            fleet.runtime, fleet.responder, stack_name="Bench", stacks=stacks.backend
+        )
+        driver.put_stack("CREATE_IN_PROGRESS")  # the creates below are one stack's creation
         events = [
             driver.event(
                 "Create",
@@ -133,7 +143,7 @@ def run(fleet: Fleet, case: Case, handler: str) -> RunResult:
         ]
         worker = subprocess.Popen(
             [base_python(), "-S", "-B", str(fleet.code_dir / "worker.py")],
-            env=fleet.environment(server, case.resources_served()),
+            env=fleet.environment(server, stacks, case.resources_served()),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

@@ -25,6 +25,7 @@ from typing import Any
 
 from phone_number_settings_fakes.chime import ChimeBackend, FakeChimeServer
 from phone_number_settings_fakes.cloudformation import CfnResponder
+from phone_number_settings_fakes.cloudformation.api_server import FakeCloudFormationServer
 from phone_number_settings_fakes.cloudformation.assembly import (
     EXAMPLE_STACK,
     CloudAssembly,
@@ -46,7 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="pns-platform-") as tmp, FakeChimeServer(
         ChimeBackend()
-    ) as server, CfnResponder() as responder:  # fmt: skip
+    ) as server, CfnResponder() as responder, FakeCloudFormationServer(
+        trust=responder.trust
+    ) as stacks:  # fmt: skip
         chime = server.backend
         assembly = CloudAssembly(synth_example_app(Path(tmp) / "cdk.out").outdir)
         template = assembly.stack(EXAMPLE_STACK)
@@ -58,9 +61,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 server.endpoint_url("chime"),
                 server.endpoint_url("chime-sdk-voice"),
                 responder.ca_path,
+                cloudformation=stacks.endpoint_url,
             ),
         )
-        driver = CloudFormationDriver(runtime, responder, stack_name="Bench")
+        driver = CloudFormationDriver(runtime, responder, stack_name="Bench", stacks=stacks.backend)
+        driver.put_stack("UPDATE_IN_PROGRESS")  # every event below comes while it is in progress
         properties = {"PhoneNumberId": NUMBER, "Name": "Desk", "CallingName": "Acme Desk"}
 
         def timed(

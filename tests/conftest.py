@@ -12,6 +12,7 @@ import pytest
 
 from phone_number_settings_fakes.chime import ChimeBackend, FakeChimeServer
 from phone_number_settings_fakes.cloudformation import CfnResponder
+from phone_number_settings_fakes.cloudformation.api_server import FakeCloudFormationServer
 from phone_number_settings_fakes.cloudformation.assembly import Synthesis, synth_example_app
 
 
@@ -59,6 +60,21 @@ def cfn_responder() -> Iterator[CfnResponder]:
 def responder(cfn_responder: CfnResponder) -> CfnResponder:
     cfn_responder.reset()
     return cfn_responder
+
+
+@pytest.fixture(scope="session")
+def cloudformation_api(cfn_responder: CfnResponder) -> Iterator[FakeCloudFormationServer]:
+    """The CloudFormation API stand-in, trusted through the responder's CA file."""
+    with FakeCloudFormationServer(trust=cfn_responder.trust) as server:
+        yield server
+
+
+@pytest.fixture
+def cloudformation_stacks(cloudformation_api: FakeCloudFormationServer) -> FakeCloudFormationServer:
+    """The stand-in with no stacks, no faults and no calls logged."""
+    cloudformation_api.backend.reset()
+    cloudformation_api.controls.reset()
+    return cloudformation_api
 
 
 @pytest.fixture

@@ -1,8 +1,9 @@
 """``make demo``: a stack's life in CloudFormation's order, against a local fake Chime.
 
-Starts the fake Chime service and the HTTPS stand-in for CloudFormation's response URL,
-synthesises the example app with the pinned CDK CLI, and plays create, update and delete
-through the real Lambda asset (each function in its own process, boto3 only). For every
+Starts the fake Chime service, the HTTPS stand-ins for CloudFormation's response URL and
+its API (the stack's status and resources, as the function reads them), synthesises the
+example app with the pinned CDK CLI, and plays create, update and delete through the real
+Lambda asset (each function in its own process, boto3 only). For every
 event it prints the Chime calls made and the settings they left on the number.
 """
 
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from phone_number_settings_fakes.chime import ChimeBackend, FakeChimeServer
 from phone_number_settings_fakes.cloudformation import CfnResponder
+from phone_number_settings_fakes.cloudformation.api_server import FakeCloudFormationServer
 from phone_number_settings_fakes.cloudformation.assembly import (
     EXAMPLE_STACK,
     CloudAssembly,
@@ -47,7 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (cdk.out, logs)")
     args = parser.parse_args(argv)
     with _workdir(args.keep) as workdir, FakeChimeServer(ChimeBackend()) as chime_server, \
-            CfnResponder() as responder:  # fmt: skip
+            CfnResponder() as responder, \
+            FakeCloudFormationServer(trust=responder.trust) as stacks:  # fmt: skip
         chime = chime_server.backend
         for number in NUMBERS:
             chime.seed_number(number, product_type="VoiceConnector")
@@ -71,11 +74,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             chime=chime_server.endpoint_url("chime"),
             chime_sdk_voice=chime_server.endpoint_url("chime-sdk-voice"),
             ca_file=responder.ca_path,
+            cloudformation=stacks.endpoint_url,
         )
         runtime = LambdaEnvironment.create(workdir / "lambda", endpoints)
 
         show_plan(assembly.directory, endpoints)
-        with CloudFormationDriver(runtime, responder, chime_calls=chime.calls) as driver:
+        with CloudFormationDriver(
+            runtime, responder, chime_calls=chime.calls, stacks=stacks.backend
+        ) as driver:
             _print_operation(driver.create_stack(template), chime, names)
 
             support = names.inverse("SupportLine")

@@ -4,15 +4,27 @@ from __future__ import annotations
 
 import abc
 import contextlib
+import re
 import socket
 import ssl
 import sys
+import tempfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
+import trustme
+
 Owner = TypeVar("Owner")
+_CREDENTIAL_RE = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/,\s]+)/[^/,\s]+/aws4_request")
+
+
+def signing_region(authorization: str | None) -> str | None:
+    """The Region of a SigV4 Authorization header's credential scope, or None."""
+    match = _CREDENTIAL_RE.search(authorization or "")
+    return match.group(1) if match else None
 
 
 class QuietHandler(BaseHTTPRequestHandler):
@@ -70,6 +82,34 @@ class TrackingHTTPServer(ThreadingHTTPServer, Generic[Owner]):
         for sock in open_now:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
+
+
+class LocalTrust:
+    """A throw-away certificate authority and its 127.0.0.1 leaf, for HTTPS fakes.
+
+    ``ca_path`` is the PEM file a client trusts (``SSL_CERT_FILE``); fakes that share one
+    ``LocalTrust`` are all trusted through that one file.
+    """
+
+    def __init__(self) -> None:
+        self._ca = trustme.CA()
+        self._leaf = self._ca.issue_cert("127.0.0.1", "localhost")
+        self._tmpdir = tempfile.TemporaryDirectory(prefix="fake-ca-")
+        self._ca_path = Path(self._tmpdir.name) / "ca.pem"
+        self._ca.cert_pem.write_to_path(str(self._ca_path))
+
+    @property
+    def ca_path(self) -> str:
+        return str(self._ca_path)
+
+    def server_context(self) -> ssl.SSLContext:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        self._leaf.configure_cert(context)
+        return context
+
+    def close(self) -> None:
+        """Delete the CA file."""
+        self._tmpdir.cleanup()
 
 
 class TlsHTTPServer(TrackingHTTPServer[Owner]):

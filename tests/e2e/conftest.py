@@ -8,6 +8,7 @@ import pytest
 
 from phone_number_settings_fakes.chime import ChimeBackend, FakeChimeServer
 from phone_number_settings_fakes.cloudformation import CfnResponder
+from phone_number_settings_fakes.cloudformation.api_server import FakeCloudFormationServer
 from phone_number_settings_fakes.cloudformation.assembly import (
     EXAMPLE_STACK,
     CloudAssembly,
@@ -37,14 +38,17 @@ def lambda_env(
     tmp_path_factory: pytest.TempPathFactory,
     chime_server: FakeChimeServer,
     cfn_responder: CfnResponder,
+    cloudformation_api: FakeCloudFormationServer,
 ) -> LambdaEnvironment:
-    """Lambda's Python runtime (boto3 and awslambdaric), copied from the dev environment."""
+    """Lambda's Python runtime (boto3 and awslambdaric), copied from the dev environment;
+    the function's AWS calls go to the fake Chime and the CloudFormation stand-in."""
     return LambdaEnvironment.create(
         tmp_path_factory.mktemp("lambda"),
         Endpoints(
             chime=chime_server.endpoint_url("chime"),
             chime_sdk_voice=chime_server.endpoint_url("chime-sdk-voice"),
             ca_file=cfn_responder.ca_path,
+            cloudformation=cloudformation_api.endpoint_url,
         ),
     )
 
@@ -59,7 +63,13 @@ def chime(chime: ChimeBackend) -> ChimeBackend:
 
 @pytest.fixture
 def cloudformation(
-    lambda_env: LambdaEnvironment, responder: CfnResponder, chime: ChimeBackend
+    lambda_env: LambdaEnvironment,
+    responder: CfnResponder,
+    chime: ChimeBackend,
+    cloudformation_stacks: FakeCloudFormationServer,
 ) -> Iterator[CloudFormationDriver]:
-    with CloudFormationDriver(lambda_env, responder, chime_calls=chime.calls) as driver:
+    """CloudFormation playing one stack, whose status and resources the function can read."""
+    with CloudFormationDriver(
+        lambda_env, responder, chime_calls=chime.calls, stacks=cloudformation_stacks.backend
+    ) as driver:
         yield driver

@@ -76,6 +76,7 @@ def platform(
 ) -> Iterator[Platform]:
     (spec, *_) = example_template.custom_resources()
     chime.seed_number(NUMBER, product_type="VoiceConnector")
+    cloudformation.put_stack("UPDATE_IN_PROGRESS")  # the events below are the story in progress
     made = Platform(
         lambda_env,
         cloudformation,

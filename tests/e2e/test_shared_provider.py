@@ -16,6 +16,7 @@ import pytest
 from phone_number_settings_core.rules import SHARED_PROVIDER_EXPORT_NAME
 from phone_number_settings_fakes.chime import CallRecord, ChimeBackend
 from phone_number_settings_fakes.cloudformation import CfnResponder
+from phone_number_settings_fakes.cloudformation.api_server import FakeCloudFormationServer
 from phone_number_settings_fakes.cloudformation.assembly import (
     AssemblyError,
     CloudAssembly,
@@ -71,6 +72,7 @@ def shared_provider(
     responder: CfnResponder,
     chime: ChimeBackend,
     cloud_assembly: CloudAssembly,
+    cloudformation_stacks: FakeCloudFormationServer,
 ) -> Iterator[CloudFormationDriver]:
     """A driver for the example's stack; the stacks of `cdk synth` are already deployed."""
     deployed_stacks = [cloud_assembly.stack(name) for name in cloud_assembly.stack_names()]
@@ -80,6 +82,7 @@ def shared_provider(
         chime_calls=chime.calls,
         stack_name=STACK,
         exports_from=deployed_stacks,
+        stacks=cloudformation_stacks.backend,
     ) as driver:
         yield driver
 

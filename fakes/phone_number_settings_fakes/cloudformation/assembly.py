@@ -194,6 +194,23 @@ class StackTemplate:
                 target[key] = value
         return StackTemplate(self.name, body, self.assembly_dir)
 
+    def renamed(self, logical_id: str, new_logical_id: str) -> StackTemplate:
+        """A copy in which the resource has another logical id, in the same place (a
+        refactor, a construct moved); references to it are not rewritten."""
+        body = copy.deepcopy(dict(self.body))
+        body["Resources"] = {
+            (new_logical_id if key == logical_id else key): value
+            for key, value in body["Resources"].items()
+        }
+        return StackTemplate(self.name, body, self.assembly_dir)
+
+    def with_function_asset(self, logical_id: str, asset_dir: Path) -> StackTemplate:
+        """A copy whose function ``logical_id`` runs the code in ``asset_dir`` instead."""
+        body = copy.deepcopy(dict(self.body))
+        metadata = body["Resources"][logical_id].setdefault("Metadata", {})
+        metadata["aws:asset:path"] = str(asset_dir.resolve())
+        return StackTemplate(self.name, body, self.assembly_dir)
+
     def without(self, logical_id: str) -> StackTemplate:
         body = copy.deepcopy(dict(self.body))
         del body["Resources"][logical_id]

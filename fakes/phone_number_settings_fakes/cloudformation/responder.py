@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import json
 import secrets
-import ssl
-import tempfile
 import threading
 import uuid
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import trustme
-
 from phone_number_settings_fakes.http import (
     LocalServer,
+    LocalTrust,
     QuietHandler,
     TlsHTTPServer,
     TrackingHTTPServer,
@@ -25,7 +21,7 @@ _PREFIX = "/cfn-response/"
 
 
 class _Handler(QuietHandler):
-    server: _Server
+    server: TrackingHTTPServer[CfnResponder]
 
     def do_PUT(self) -> None:
         raw = self.read_body()
@@ -41,23 +37,19 @@ class _Handler(QuietHandler):
         self.end_headers()
 
 
-class _Server(TlsHTTPServer["CfnResponder"]):
-    def __init__(self, owner: CfnResponder, context: ssl.SSLContext) -> None:
-        super().__init__(_Handler, owner, context)
-
-
 class CfnResponder(LocalServer):
-    """Serves HTTPS on 127.0.0.1 with a trustme CA; ``ca_path`` is for SSL_CERT_FILE."""
+    """Serves HTTPS on 127.0.0.1 with a trustme CA; ``ca_path`` is for SSL_CERT_FILE.
+
+    ``trust`` is the CA (shared by the other HTTPS fakes of a test run, so one
+    SSL_CERT_FILE trusts them all); ``trust`` is made here, and owned, when not given.
+    """
 
     thread_name = "fake-cfn-responder"
 
-    def __init__(self) -> None:
+    def __init__(self, trust: LocalTrust | None = None) -> None:
         super().__init__()
-        self._ca = trustme.CA()
-        self._leaf = self._ca.issue_cert("127.0.0.1", "localhost")
-        self._tmpdir = tempfile.TemporaryDirectory(prefix="fake-cfn-")
-        self._ca_path = Path(self._tmpdir.name) / "ca.pem"
-        self._ca.cert_pem.write_to_path(str(self._ca_path))
+        self._owns_trust = trust is None
+        self.trust = trust or LocalTrust()
         self._lock = threading.Condition()
         self._received: dict[str, list[dict[str, Any]]] = {}
         self._attempts: dict[str, list[tuple[int | None, dict[str, Any]]]] = {}
@@ -66,7 +58,7 @@ class CfnResponder(LocalServer):
 
     @property
     def ca_path(self) -> str:
-        return str(self._ca_path)
+        return self.trust.ca_path
 
     @property
     def dropped(self) -> int:
@@ -75,14 +67,13 @@ class CfnResponder(LocalServer):
             return self._dropped
 
     def make_server(self) -> TrackingHTTPServer[CfnResponder]:
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        self._leaf.configure_cert(context)
-        return _Server(self, context)
+        return TlsHTTPServer(_Handler, self, self.trust.server_context())
 
     def close(self) -> None:
-        """Stop and delete the CA file."""
+        """Stop, and delete the CA file if the CA is this responder's own."""
         self.stop()
-        self._tmpdir.cleanup()
+        if self._owns_trust:
+            self.trust.close()
 
     def new_response_url(self) -> str:
         """A unique URL shaped like a presigned S3 URL; its signature is a secret to tests."""

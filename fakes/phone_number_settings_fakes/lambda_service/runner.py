@@ -51,11 +51,14 @@ class LambdaInitError(Exception):
 
 @dataclass(frozen=True)
 class Endpoints:
-    """Where the function's AWS calls go: the fake Chime, and the responder's CA."""
+    """Where the function's AWS calls go: the fake Chime, the CloudFormation API stand-in
+    when one is up (None: its calls go nowhere, as every other client's), and the CA file
+    that the HTTPS fakes' certificates chain to."""
 
     chime: str
     chime_sdk_voice: str
     ca_file: str
+    cloudformation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class Invocation:
     ok: bool
     duration_ms: float
     peak_memory_kib: int
+    request_id: str = ""
     error_type: str | None = None
     error_message: str | None = None
     timed_out: bool = False
@@ -125,7 +129,12 @@ class LambdaEnvironment:
             "AWS_SHARED_CREDENTIALS_FILE": str(self.workdir / "absent-aws-credentials"),
             "AWS_EC2_METADATA_DISABLED": "true",
             "SSL_CERT_FILE": self.endpoints.ca_file,
+            # botocore trusts its own CA bundle, not SSL_CERT_FILE: this is how its HTTPS
+            # clients (the CloudFormation stand-in's) trust the fakes' CA.
+            "AWS_CA_BUNDLE": self.endpoints.ca_file,
         }
+        if self.endpoints.cloudformation is not None:
+            env["AWS_ENDPOINT_URL_CLOUDFORMATION"] = self.endpoints.cloudformation
         if function.application_log_level is not None:  # only when LoggingConfig sets it
             env["AWS_LAMBDA_LOG_LEVEL"] = function.application_log_level
         env.update(function.environment)
@@ -211,12 +220,19 @@ class ExecutionEnvironment:
         self._sample_memory()
         return self
 
-    def send(self, event: Mapping[str, Any]) -> None:
-        """Hand an event to the (ready) process without waiting: see ``result``."""
+    def send(self, event: Mapping[str, Any], request_id: str | None = None) -> None:
+        """Hand an event to the (ready) process without waiting: see ``result``.
+
+        ``request_id`` re-delivers an invocation under its own request id, as Lambda's
+        asynchronous queue does when it retries an event or delivers it twice; None: a new
+        invocation.
+        """
         if self._pending is not None:
             raise RuntimeError("one event at a time")
         body = json.dumps(event).encode()
-        self._pending = self._api.enqueue(body, float(self.function.timeout_seconds))
+        self._pending = self._api.enqueue(
+            body, float(self.function.timeout_seconds), request_id=request_id
+        )
 
     def result(self) -> Invocation:
         """Wait for the answer, or kill the process when the Timeout passes."""
@@ -242,6 +258,7 @@ class ExecutionEnvironment:
                 ok=False,
                 duration_ms=duration_ms,
                 peak_memory_kib=self.peak_memory_kib,
+                request_id=event.request_id,
                 error_type="Sandbox.Timedout" if timed_out else "Runtime.ExitError",
                 error_message=f"Task timed out after {self.function.timeout_seconds} seconds"
                 if timed_out
@@ -255,13 +272,14 @@ class ExecutionEnvironment:
             ok=answer.kind == "response",
             duration_ms=duration_ms,
             peak_memory_kib=self.peak_memory_kib,
+            request_id=event.request_id,
             error_type=error.get("errorType"),
             error_message=error.get("errorMessage"),
         )
 
-    def invoke(self, event: Mapping[str, Any]) -> Invocation:
+    def invoke(self, event: Mapping[str, Any], request_id: str | None = None) -> Invocation:
         self.wait_ready()
-        self.send(event)
+        self.send(event, request_id)
         return self.result()
 
     def close(self) -> None:

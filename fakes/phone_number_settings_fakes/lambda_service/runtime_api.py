@@ -132,8 +132,11 @@ class RuntimeApi(LocalServer):
             self.changed.notify_all()
         super().stop()
 
-    def enqueue(self, body: bytes, timeout_seconds: float) -> QueuedEvent:
-        event = QueuedEvent(str(uuid.uuid4()), body, timeout_seconds)
+    def enqueue(
+        self, body: bytes, timeout_seconds: float, request_id: str | None = None
+    ) -> QueuedEvent:
+        """Queue an invocation; ``request_id`` given: a re-delivery of that invocation."""
+        event = QueuedEvent(request_id or str(uuid.uuid4()), body, timeout_seconds)
         with self.changed:
             self._queue.append(event)
             self._events[event.request_id] = event
