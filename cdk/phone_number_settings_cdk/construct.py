@@ -75,19 +75,22 @@ class PhoneNumberSettings(Construct):
             if (value := given[keyword]) is not None
         }
         # Checked before joining the tree, so a rejected resource leaves no half-built node.
-        try:
-            rules.check_properties(properties, is_unresolved=Token.is_unresolved)
-        except InvalidPropertyError as error:
-            # In the caller's words (keyword and property), and raised from None: one
-            # traceback, ending at the caller's line, without the rules module's internals.
-            raise ValueError(f"{path}: {_in_python_terms(error)}") from None
+        # Every problem at once, in the caller's words (keyword and property), raised from
+        # None: one traceback, ending at the caller's line, without the rules' internals.
+        problems = rules.property_problems(properties, is_unresolved=Token.is_unresolved)
+        messages = [_in_python_terms(problem) for problem in problems]
         if removal_policy == RemovalPolicy.SNAPSHOT:
-            raise ValueError(
-                f"{path}: removal_policy SNAPSHOT is not supported by custom resources"
-            )
+            messages.append("removal_policy SNAPSHOT is not supported by custom resources")
         declared = _DeclaredNumbers.of(scope)
-        key = _number_key(properties, Stack.of(scope))
-        declared.check(key, path)
+        broken = {problem.property_name for problem in problems}
+        key = None if broken & _IDENTITY else _number_key(properties, Stack.of(scope))
+        twice = declared.conflict(key, path)
+        if messages:
+            if twice:
+                messages.append(twice)
+            raise ValueError(f"{path}: {'; '.join(messages)}") from None
+        if twice:
+            raise ValueError(twice) from None
 
         super().__init__(scope, construct_id)
         declared.add(key, path)
@@ -153,10 +156,11 @@ class _DeclaredNumbers(Construct):
             return found
         return cls(root, cls.ID)  # type: ignore[arg-type]  # the root is a Construct
 
-    def check(self, key: NumberKey | None, path: str) -> None:
-        """ValueError when ``key`` is declared already (across the stacks of the app)."""
+    def conflict(self, key: NumberKey | None, path: str) -> str | None:
+        """Why ``key`` cannot be declared at ``path``: declared already in the app; or None."""
         if key is not None and key in self._owners:
-            raise ValueError(declared_twice_message(key, (self._owners[key], path)))
+            return declared_twice_message(key, (self._owners[key], path))
+        return None
 
     def add(self, key: NumberKey | None, path: str) -> None:
         if key is not None:
@@ -183,6 +187,10 @@ def _in_python_terms(error: InvalidPropertyError) -> str:
         for key in error.property_name.split(", ")
     )
     return f"{named}: {error.rule}"
+
+
+# A broken rule on these leaves the number unknown: it cannot be compared with others.
+_IDENTITY = frozenset({rules.PHONE_NUMBER_ID, rules.NAMESPACE, rules.REGION})
 
 
 def _plain(value: object) -> object:

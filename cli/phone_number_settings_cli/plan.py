@@ -15,18 +15,24 @@ from enum import StrEnum
 from typing import Final, Protocol
 
 from phone_number_settings_chime.deadline import Deadline
-from phone_number_settings_core.duplicates import NumberKey, declared_twice, declared_twice_message
+from phone_number_settings_core.duplicates import NumberKey, declared_twice_message
 from phone_number_settings_core.errors import (
     BlockedChangeError,
-    InvalidPropertyError,
     MissingRegionError,
     PhoneNumberNotFoundError,
     PhoneNumberSettingsError,
 )
 from phone_number_settings_core.model import DeclaredSettings, DetailChange, LivePhoneNumber
 from phone_number_settings_core.planner import needs_call, plan_changes
-from phone_number_settings_core.properties import KnownOnlyAtDeployError, parse_properties
+from phone_number_settings_core.properties import (
+    KnownOnlyAtDeployError,
+    declared_number,
+    parse_properties,
+)
 from phone_number_settings_core.rules import DETAILS_IN_CALL_ORDER, PHONE_NUMBER_ID, Namespace
+from phone_number_settings_templates.branches import is_no_value, readings
+from phone_number_settings_templates.conditions import Conditions, template_solver
+from phone_number_settings_templates.problems import reading_problems
 from phone_number_settings_templates.reader import (
     TemplateResource,
     resolved_at_deploy,
@@ -86,6 +92,10 @@ class ResourcePlan:
     live: LivePhoneNumber | None = None
     reason: str | None = None
     notes: tuple[str, ...] = ()
+    # Every rule the declaration breaks (INVALID), each in full; ``reason`` joins them.
+    problems: tuple[str, ...] = ()
+    # The number declared, when known despite other broken rules: compared with the others.
+    number: NumberKey | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -109,18 +119,27 @@ Progress = Callable[[int, int], None]
 
 
 def prepare(declaration: TemplateResource, *, default_region: str) -> ResourcePlan | PendingRead:
-    """Validate a declaration with the handler's own parser; no I/O.
+    """Validate a declaration with the handler's own rules; no I/O.
 
-    ``default_region`` is the region the deploy's Lambda would use when the resource
-    gives no Region: the stack's, else the standard AWS configuration's ("" if none).
+    Every reading of the properties is checked (each branch of ``Fn::If``); every problem
+    found is listed. ``default_region`` is the region the deploy's Lambda would use when
+    the resource gives no Region: the stack's, else the standard AWS configuration's
+    ("" if none).
     """
     properties = declaration.properties
-    if not isinstance(properties, Mapping) or not all(isinstance(k, str) for k in properties):
+    problems = every_problem(properties)
+    if not isinstance(properties, Mapping) or resolved_at_deploy(properties):
+        if problems:
+            return ResourcePlan(
+                declaration, Status.INVALID, reason="; ".join(problems), problems=problems
+            )
         return ResourcePlan(
             declaration,
-            Status.INVALID,
-            reason="Properties: must be an object of named properties",
+            Status.KNOWN_AT_DEPLOY,
+            reason=f"Properties known at deploy ({shown_expression(properties)}); "
+            "the number was not read",
         )
+    properties = {key: value for key, value in properties.items() if not is_no_value(value)}
     number = properties.get(PHONE_NUMBER_ID)
     shown_number = number if isinstance(number, str) else None
     unresolved = {
@@ -129,6 +148,18 @@ def prepare(declaration: TemplateResource, *, default_region: str) -> ResourcePl
         if resolved_at_deploy(value)
     }
     declared_rows = _rows_without_live(properties, unresolved)
+    if problems:
+        return ResourcePlan(
+            declaration,
+            Status.INVALID,
+            shown_number,
+            details=declared_rows,
+            reason="; ".join(problems),
+            problems=problems,
+            number=declared_number(
+                properties, default_region=default_region, is_unresolved=resolved_at_deploy
+            ),
+        )
     try:
         desired = parse_properties(
             properties, default_region=default_region, is_unresolved=resolved_at_deploy
@@ -146,12 +177,17 @@ def prepare(declaration: TemplateResource, *, default_region: str) -> ResourcePl
             reason="region not known: give the resource a Region, the stack an "
             "environment, or set AWS_REGION",
         )
-    except InvalidPropertyError as error:
-        return ResourcePlan(
-            declaration, Status.INVALID, shown_number, details=declared_rows, reason=str(error)
-        )
     details = {key: value for key, value in unresolved.items() if key in desired.unresolved}
     return PendingRead(declaration, desired, details)
+
+
+def every_problem(properties: object) -> tuple[str, ...]:
+    """Every rule any reading of ``properties`` breaks (each branch of ``Fn::If``), once each."""
+    found: dict[str, None] = {}
+    for reading in readings(properties):
+        for problem in reading_problems(reading):
+            found.setdefault(problem.message())
+    return tuple(found)
 
 
 def plan_read(pending: PendingRead, *, readers: ReaderFactory, deadline: Deadline) -> ResourcePlan:
@@ -230,29 +266,79 @@ def plan_all(
 def _without_duplicates(
     prepared: list[ResourcePlan | PendingRead],
 ) -> list[ResourcePlan | PendingRead]:
-    """Numbers declared twice are INVALID, each naming all its declarations: not read."""
-    pending = {
-        index: (NumberKey.of(item.desired), item)
+    """Numbers declared twice are INVALID, each naming all its declarations: not read.
+
+    Declarations whose Conditions cannot hold together (``IsProd`` and its ``Fn::Not``) are
+    not twice; an INVALID declaration whose number is known counts too.
+    """
+    claims = [
+        (index, key, _declaration(item))
         for index, item in enumerate(prepared)
-        if isinstance(item, PendingRead)
-    }
-    twice = declared_twice(
-        (key, f"{item.declaration.stack}/{item.declaration.logical_id}")
-        for key, item in pending.values()
-    )
+        if (key := _declared_key(item)) is not None
+    ]
+    grouped: dict[NumberKey, list[tuple[int, TemplateResource]]] = {}
+    for index, key, declaration in claims:
+        grouped.setdefault(key, []).append((index, declaration))
     result = list(prepared)
-    for index, (key, item) in pending.items():
-        if key in twice:
-            result[index] = ResourcePlan(
-                item.declaration,
-                Status.INVALID,
-                key.phone_number_id,
-                str(key.namespace),
-                key.region,
-                details=_rows_of(item, None),
-                reason=declared_twice_message(key, twice[key]),
-            )
+    solvers: dict[int, Callable[[Conditions], bool]] = {}
+    for key, same in grouped.items():
+        for index, declaration in same:
+            together = [
+                other for _, other in same if _can_exist_together(declaration, other, solvers)
+            ]
+            if len(together) < 2:
+                continue
+            message = declared_twice_message(key, tuple(shown_name(d) for d in together))
+            result[index] = _declared_twice(result[index], key, message)
     return result
+
+
+def _declaration(item: ResourcePlan | PendingRead) -> TemplateResource:
+    return item.declaration
+
+
+def _declared_key(item: ResourcePlan | PendingRead) -> NumberKey | None:
+    if isinstance(item, PendingRead):
+        return NumberKey.of(item.desired)
+    return item.number if item.status is Status.INVALID else None
+
+
+def _can_exist_together(
+    first: TemplateResource,
+    second: TemplateResource,
+    solvers: dict[int, Callable[[Conditions], bool]],
+) -> bool:
+    """False when both come from one template and their Conditions cannot both be true."""
+    if first is second or (first.stack, first.source) != (second.stack, second.source):
+        return True
+    conditions = {first.condition, second.condition} - {None}
+    if len(conditions) < len((first, second)):
+        return True
+    template = id(first.template_conditions)
+    if template not in solvers:
+        solvers[template] = template_solver({"Conditions": dict(first.template_conditions)})
+    return solvers[template](tuple(sorted((str(name), True) for name in conditions)))
+
+
+def _declared_twice(item: ResourcePlan | PendingRead, key: NumberKey, message: str) -> ResourcePlan:
+    if isinstance(item, ResourcePlan):
+        problems = (*item.problems, message)
+        return replace(item, reason="; ".join(problems), problems=problems)
+    return ResourcePlan(
+        item.declaration,
+        Status.INVALID,
+        key.phone_number_id,
+        str(key.namespace),
+        key.region,
+        details=_rows_of(item, None),
+        reason=message,
+        problems=(message,),
+    )
+
+
+def shown_name(declaration: TemplateResource) -> str:
+    """How the user knows the resource: its construct path (CDK), else stack/logical id."""
+    return declaration.construct_path or f"{declaration.stack}/{declaration.logical_id}"
 
 
 def exit_code(plans: Iterable[ResourcePlan]) -> int:

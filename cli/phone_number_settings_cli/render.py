@@ -8,9 +8,11 @@ JSON shape (keys are stable; values that are not known are ``null``)::
                  "not_found": int, "error": int},
      "resources": [{
         "stack": str, "logical_id": str, "source": str, "condition": str | null,
+        "construct_path": str | null,    # the CDK construct's path, e.g. "Telephony/SupportLine"
         "status": "no_change" | "change" | "known_at_deploy" | "blocked" | "invalid"
                   | "not_found" | "error",
         "reason": str | null,            # why blocked / invalid / not found / not read
+        "problems": [str],               # invalid: every rule broken, each in full
         "phone_number_id": str | null, "namespace": str | null, "region": str | null,
         "live": null | {"product_type", "name", "calling_name", "calling_name_status",
                         "type", "country", "status"},          # each str | null
@@ -36,6 +38,7 @@ from phone_number_settings_cli.plan import (
     Status,
     exit_code,
 )
+from phone_number_settings_templates.reader import TemplateResource
 
 FORMAT_VERSION: Final = 1
 # Detail states the table marks at the end of a row (known-at-deploy shows in the value).
@@ -84,10 +87,7 @@ def render_table(plans: Sequence[ResourcePlan]) -> str:
 
 def _resource_lines(plan: ResourcePlan) -> list[str]:
     declaration = plan.declaration
-    lines = [
-        f"{_clean(declaration.stack)}/{_clean(declaration.logical_id)}: "
-        f"{_STATUS_WORDS[plan.status]}"
-    ]
+    lines = [f"{_shown_name(declaration)}: {_STATUS_WORDS[plan.status]}"]
     where = ", ".join(part for part in (plan.namespace, plan.region) if part)
     number = _clean(plan.phone_number_id) if plan.phone_number_id else "(number not known)"
     live = plan.live
@@ -101,7 +101,10 @@ def _resource_lines(plan: ResourcePlan) -> list[str]:
     )
     if declaration.condition:
         lines.append(f"  only if condition {_clean(declaration.condition)} is true")
-    if plan.reason:
+    if len(plan.problems) > 1:
+        lines.append(f"  why: {len(plan.problems)} problems")
+        lines.extend(f"    - {_clean(problem)}" for problem in plan.problems)
+    elif plan.reason:
         lines.append(f"  why: {_clean(plan.reason)}")
     if plan.details:
         width = max(len(row.detail) for row in plan.details)
@@ -123,6 +126,13 @@ def _resource_lines(plan: ResourcePlan) -> list[str]:
         lines.append("  calls a deploy would make: none")
     lines.extend(f"  note: {_clean(note)}" for note in plan.notes)
     return lines
+
+
+def _shown_name(declaration: TemplateResource) -> str:
+    """``Telephony/SupportLine (SupportLineB0BEB757)`` for CDK, else ``stack/LogicalId``."""
+    if declaration.construct_path:
+        return f"{_clean(declaration.construct_path)} ({_clean(declaration.logical_id)})"
+    return f"{_clean(declaration.stack)}/{_clean(declaration.logical_id)}"
 
 
 def _shown_live(row: DetailRow, plan: ResourcePlan) -> str:
@@ -169,8 +179,10 @@ def _resource_json(plan: ResourcePlan) -> dict[str, Any]:
         "logical_id": declaration.logical_id,
         "source": declaration.source,
         "condition": declaration.condition,
+        "construct_path": declaration.construct_path,
         "status": plan.status.value,
         "reason": plan.reason,
+        "problems": list(plan.problems),
         "phone_number_id": plan.phone_number_id,
         "namespace": plan.namespace,
         "region": plan.region,

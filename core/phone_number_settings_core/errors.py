@@ -6,6 +6,9 @@ ERROR, and the API model marks both values sensitive.
 
 from __future__ import annotations
 
+import re
+from typing import Final
+
 
 class PhoneNumberSettingsError(Exception):
     """Base class: anything that ends an event as FAILED with this message as Reason."""
@@ -18,6 +21,61 @@ class InvalidPropertyError(PhoneNumberSettingsError, ValueError):
         self.property_name = property_name
         self.rule = rule
         super().__init__(f"{property_name}: {rule}")
+
+
+class InvalidPropertiesError(InvalidPropertyError):
+    """Several properties break rules: the message names each of them and fits a Reason.
+
+    Problems with the same rule are named together (``Colour, Size: unknown property``).
+    When the full text is too long the patterns are left out, then each rule is cut, so
+    that every broken property is still named.
+    """
+
+    def __init__(self, problems: tuple[InvalidPropertyError, ...]) -> None:
+        self.problems = problems
+        grouped: dict[str, list[str]] = {}
+        for problem in problems:
+            grouped.setdefault(problem.rule, []).append(problem.property_name)
+        parts = [(_named(names), rule) for rule, names in grouped.items()]
+        super().__init__(
+            ", ".join(problem.property_name for problem in problems),
+            "; ".join(f"{name}: {rule}" for name, rule in parts),
+        )
+        self.args = (_fitted(parts),)
+
+
+REASON_MAX_CHARS: Final = 256
+_NAMES_SHOWN = 3
+
+
+def _named(names: list[str]) -> str:
+    shown = ", ".join(names[:_NAMES_SHOWN])
+    more = len(names) - _NAMES_SHOWN
+    return f"{shown} and {more} more" if more > 0 else shown
+
+
+_PATTERN_NOTE = re.compile(r" \(pattern .*\)$")
+_CUT = "..."
+
+
+def _fitted(parts: list[tuple[str, str]]) -> str:
+    """``name: rule; name: rule`` in at most REASON_MAX_CHARS, every name kept."""
+    full = "; ".join(f"{name}: {rule}" for name, rule in parts)
+    if len(full) <= REASON_MAX_CHARS:
+        return full
+    parts = [(name, _PATTERN_NOTE.sub("", rule)) for name, rule in parts]
+    short = "; ".join(f"{name}: {rule}" for name, rule in parts)
+    if len(short) <= REASON_MAX_CHARS:
+        return short
+    names_only = "; ".join(name for name, _ in parts)
+    if len(names_only) + len(_CUT) >= REASON_MAX_CHARS:
+        return names_only[: REASON_MAX_CHARS - len(_CUT)] + _CUT
+    spare = REASON_MAX_CHARS - len(names_only) - len(parts) * len(": ")
+    share = max(spare // len(parts), len(_CUT))
+    return "; ".join(
+        f"{name}: {rule if len(rule) <= share else rule[: share - len(_CUT)] + _CUT}"
+        for name, rule in parts
+    )
 
 
 class MissingRegionError(InvalidPropertyError):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any, Final
 
+from phone_number_settings_core.duplicates import NumberKey
 from phone_number_settings_core.errors import InvalidPropertyError, MissingRegionError
 from phone_number_settings_core.model import DeclaredSettings
 from phone_number_settings_core.rules import (
@@ -16,7 +18,11 @@ from phone_number_settings_core.rules import (
     check_properties,
     fixed_region,
     never_unresolved,
+    property_problems,
+    type_name,
 )
+
+_IDENTITY: Final = (PHONE_NUMBER_ID, NAMESPACE, REGION)
 
 
 class KnownOnlyAtDeployError(Exception):
@@ -42,8 +48,11 @@ def parse_properties(
     ``DeclaredSettings.unresolved``, and an unresolved number, namespace or region raises
     KnownOnlyAtDeployError.
     """
-    if not isinstance(properties, Mapping) or not all(isinstance(k, str) for k in properties):
-        raise InvalidPropertyError("ResourceProperties", "must be an object of named properties")
+    if not isinstance(properties, Mapping):
+        raise InvalidPropertyError(
+            "ResourceProperties",
+            f"must be an object of named properties, not {type_name(properties)}",
+        )
     check_properties(properties, is_unresolved=is_unresolved)
 
     def unresolved(key: str) -> bool:
@@ -74,3 +83,32 @@ def parse_properties(
         unresolved=frozenset(detail.key for detail in DETAILS if unresolved(detail.key)),
         **{detail.field: known(detail.key) for detail in DETAILS},
     )
+
+
+def declared_number(
+    properties: Mapping[Any, object],
+    *,
+    default_region: str,
+    is_unresolved: Callable[[object], bool] = never_unresolved,
+) -> NumberKey | None:
+    """The number ``properties`` declare (id, namespace, region), whatever else they break.
+
+    None when the number, its namespace or its region breaks a rule, is missing or is
+    known only at deploy: such a declaration cannot be compared with others. A bad
+    CallingName does not hide that the number is declared twice.
+    """
+    if PHONE_NUMBER_ID not in properties:
+        return None
+    problems = property_problems(properties, is_unresolved=is_unresolved)
+    if any(problem.property_name in _IDENTITY for problem in problems):
+        return None
+    if any(key in properties and is_unresolved(properties[key]) for key in _IDENTITY[:2]):
+        return None
+    namespace = Namespace(str(properties.get(NAMESPACE, DEFAULT_NAMESPACE)))
+    served_from = fixed_region(namespace)
+    if served_from is None and REGION in properties and is_unresolved(properties[REGION]):
+        return None
+    region = served_from or str(properties.get(REGION) or default_region)
+    if not region:
+        return None
+    return NumberKey(str(properties[PHONE_NUMBER_ID]), namespace, region)

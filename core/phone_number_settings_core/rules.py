@@ -12,9 +12,9 @@ import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final
+from typing import Any, Final
 
-from phone_number_settings_core.errors import InvalidPropertyError
+from phone_number_settings_core.errors import InvalidPropertiesError, InvalidPropertyError
 
 
 class Namespace(StrEnum):
@@ -243,66 +243,119 @@ def check_region(value: object, namespace: Namespace | None = None) -> str:
     return text
 
 
-def unknown_properties(properties: Mapping[str, object]) -> list[str]:
-    """The keys that are neither resource properties nor CloudFormation's own, sorted."""
+def unknown_properties(properties: Mapping[Any, object]) -> list[str]:
+    """The keys that are neither resource properties nor CloudFormation's own, sorted.
+
+    A key YAML reads as a boolean (``On:``) or a number (``1:``) is unknown too, shown as text.
+    """
     return sorted(
-        key
+        str(key)
         for key in properties
-        if key not in RESOURCE_PROPERTIES and key not in CLOUDFORMATION_PROPERTIES
+        if not isinstance(key, str)
+        or (key not in RESOURCE_PROPERTIES and key not in CLOUDFORMATION_PROPERTIES)
     )
 
 
-def check_properties(
-    properties: Mapping[str, object],
+def property_problems(
+    properties: Mapping[Any, object],
     *,
     is_unresolved: Callable[[object], bool] = never_unresolved,
-) -> None:
-    """Raise InvalidPropertyError for the first rule ``properties`` break.
+) -> tuple[InvalidPropertyError, ...]:
+    """Every rule ``properties`` break, each as an InvalidPropertyError, in a stable order.
 
     ``properties`` holds the resource's PascalCase keys. A value for which
     ``is_unresolved`` is true is not known yet (a CDK token, an intrinsic function);
-    the rules that need it are skipped.
+    the rules that need it are skipped. Unknown keys come first, one problem each.
     """
-    unknown = unknown_properties(properties)
-    if unknown:
-        shown = ", ".join(_shown_key(key) for key in unknown[:3])
-        raise InvalidPropertyError(
-            shown,
+    problems = [
+        InvalidPropertyError(
+            _shown_key(key),
             f"unknown property; valid properties are {', '.join(RESOURCE_PROPERTIES)}",
         )
+        for key in unknown_properties(properties)
+    ]
     if PHONE_NUMBER_ID not in properties:
-        raise InvalidPropertyError(PHONE_NUMBER_ID, "is required")
+        problems.append(InvalidPropertyError(PHONE_NUMBER_ID, "is required"))
     if not any(detail in properties for detail in DETAILS_IN_CALL_ORDER):
-        raise InvalidPropertyError(
-            ", ".join(DETAILS_IN_CALL_ORDER),
-            "at least one of these must be given; there is nothing to manage",
+        problems.append(
+            InvalidPropertyError(
+                ", ".join(DETAILS_IN_CALL_ORDER),
+                "at least one of these must be given; there is nothing to manage",
+            )
         )
 
     def known(key: str) -> bool:
         return key in properties and not is_unresolved(properties[key])
 
+    def collect(check: Callable[[], object]) -> bool:
+        try:
+            check()
+        except InvalidPropertyError as error:
+            problems.append(error)
+            return False
+        return True
+
     if known(PHONE_NUMBER_ID):
-        check_phone_number_id(properties[PHONE_NUMBER_ID])
+        collect(lambda: check_phone_number_id(properties[PHONE_NUMBER_ID]))
     namespace: Namespace | None = DEFAULT_NAMESPACE
     if NAMESPACE in properties:
-        namespace = check_namespace(properties[NAMESPACE]) if known(NAMESPACE) else None
+        namespace = None  # unknown until checked: the rules that need it are skipped
+        if known(NAMESPACE) and collect(lambda: check_namespace(properties[NAMESPACE])):
+            namespace = Namespace(str(properties[NAMESPACE]))
     if known(PRODUCT_TYPE):
-        check_product_type(properties[PRODUCT_TYPE], namespace)
+        collect(lambda: check_product_type(properties[PRODUCT_TYPE], namespace))
     if NAME in properties and namespace is not None and namespace not in NAMESPACES_WITH_NAME:
-        raise InvalidPropertyError(
-            NAME, f"only Namespace {Namespace.CHIME_SDK_VOICE} supports Name; remove it"
+        problems.append(
+            InvalidPropertyError(
+                NAME, f"only Namespace {Namespace.CHIME_SDK_VOICE} supports Name; remove it"
+            )
         )
-    if known(NAME):
-        check_name(properties[NAME])
+    elif known(NAME):
+        collect(lambda: check_name(properties[NAME]))
     if known(CALLING_NAME):
-        check_calling_name(properties[CALLING_NAME])
+        collect(lambda: check_calling_name(properties[CALLING_NAME]))
     if known(REGION):
-        check_region(properties[REGION], namespace)
+        collect(lambda: check_region(properties[REGION], namespace))
+    return tuple(problems)
+
+
+def check_properties(
+    properties: Mapping[Any, object],
+    *,
+    is_unresolved: Callable[[object], bool] = never_unresolved,
+) -> None:
+    """Raise InvalidPropertyError naming every rule ``properties`` break (none: return).
+
+    One broken rule raises it as is; several raise InvalidPropertiesError, whose message
+    names each broken property and fits a CloudFormation Reason.
+    """
+    problems = property_problems(properties, is_unresolved=is_unresolved)
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise InvalidPropertiesError(problems)
+
+
+def type_name(value: object) -> str:
+    """A value's type in the template's words: object, list, string, number, boolean, null."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, Mapping):
+        return "object"
+    if isinstance(value, list | tuple):
+        return "list"
+    return type(value).__name__
 
 
 def _require_string(key: str, value: object) -> str:
     if not isinstance(value, str):
-        raise InvalidPropertyError(key, f"must be a string, not {type(value).__name__}")
+        raise InvalidPropertyError(key, f"must be a string, not {type_name(value)}")
     return value
 
 
@@ -315,9 +368,9 @@ def _listed(values: tuple[StrEnum, ...] | type[StrEnum]) -> str:
     return ", ".join(str(value) for value in values)
 
 
-def _shown_key(key: str) -> str:
+def _shown_key(key: object) -> str:
     # ascii() keeps control and non-ASCII characters readable in a Reason; long keys are cut.
-    text = ascii(key)[1:-1]
+    text = ascii(str(key))[1:-1]
     if len(text) > _UNKNOWN_KEY_SHOWN_CHARS:
         return text[:_UNKNOWN_KEY_SHOWN_CHARS] + "..."
     return text

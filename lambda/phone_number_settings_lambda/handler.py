@@ -208,6 +208,7 @@ class CustomResourceHandler:
                 gateways=self._gateways(deadlines.apply),
                 deadlines=deadlines,
                 rollback=request_type == "Update" and is_rollback(story),
+                rolled_back_from=event.get("OldResourceProperties"),
             )
         )
         self._helper.Data.update(outcome.data)

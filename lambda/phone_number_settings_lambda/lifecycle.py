@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Final, Protocol
+from typing import Any, Final, Protocol
 
 from phone_number_settings_chime.deadline import Deadline
 from phone_number_settings_chime.retry import THROTTLED
@@ -26,6 +26,7 @@ from phone_number_settings_core.planner import needs_call, plan_changes, plan_cl
 from phone_number_settings_core.properties import parse_properties
 from phone_number_settings_core.rules import (
     CALLING_NAME,
+    DETAILS,
     PHONE_NUMBER_ID,
     SENSITIVE_DETAILS,
     Namespace,
@@ -84,16 +85,21 @@ def create_or_update(
     gateways: GatewayFactory,
     deadlines: EventDeadlines,
     rollback: bool = False,
+    rolled_back_from: object = None,
 ) -> Outcome:
     """Make the number match the properties: all the event's changes, or none of them.
 
     In a ``rollback`` (an Update putting the previous template back), a calling name that
     Chime cannot take back yet is left as is, every other detail goes back, and the
-    SUCCESS says so in its Reason: a failed rollback would leave the stack stuck.
+    SUCCESS says so in its Reason: a failed rollback would leave the stack stuck. A detail
+    that only the failed template (``rolled_back_from``, the event's OldResourceProperties)
+    declared is cleared again where the number still shows its value.
     """
     desired = parse_properties(properties, default_region=default_region)
     gateway = gateways(desired.namespace, desired.region)
     live = gateway.get(desired.phone_number_id, deadlines.apply)
+    if rollback:
+        desired = _without_added_details(desired, rolled_back_from, live, default_region)
     held = rollback and _calling_name_held(desired, live)
     changes = plan_changes(replace(desired, calling_name=None) if held else desired, live)
     logger.debug(
@@ -194,6 +200,38 @@ def _apply(
             if live.calling_name == change.value:
                 return live
         raise
+
+
+def _without_added_details(
+    desired: DeclaredSettings, failed: object, live: LivePhoneNumber, default_region: str
+) -> DeclaredSettings:
+    """``desired`` declaring "" for each clearable detail the failed template added.
+
+    Such a detail was not managed before the update; the value the number shows is the
+    failed update's, so going back means clearing it. A value changed since by someone
+    else, or a failed template that cannot be read, is left alone.
+    """
+    try:
+        added_by = parse_properties(failed, default_region=default_region)
+    except PhoneNumberSettingsError:
+        return desired
+    if (added_by.phone_number_id, added_by.namespace, added_by.region) != (
+        desired.phone_number_id,
+        desired.namespace,
+        desired.region,
+    ):
+        return desired  # a replacement rolled back: the other number is the cleanup's
+    declared = desired.managed_details()
+    cleared: dict[str, Any] = {
+        spec.field: ""
+        for spec in DETAILS
+        if spec.clearable
+        and spec.key not in declared
+        and spec.key not in desired.unresolved
+        and (value := added_by.managed_details().get(spec.key))
+        and live.detail(spec.key) == value
+    }
+    return replace(desired, **cleared) if cleared else desired
 
 
 def _calling_name_held(desired: DeclaredSettings, live: LivePhoneNumber) -> bool:

@@ -12,7 +12,12 @@ from __future__ import annotations
 
 from phone_number_settings_cfn_lint.rules import (
     PhoneNumberDeclaredTwice,
+    PhoneNumberSettingsParameterValues,
     PhoneNumberSettingsProperties,
 )
 
-__all__ = ["PhoneNumberDeclaredTwice", "PhoneNumberSettingsProperties"]
+__all__ = [
+    "PhoneNumberDeclaredTwice",
+    "PhoneNumberSettingsParameterValues",
+    "PhoneNumberSettingsProperties",
+]

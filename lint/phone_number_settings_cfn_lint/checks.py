@@ -1,141 +1,243 @@
-"""What the cfn-lint rules check on the ``Custom::PhoneNumberSettings`` resources of a template.
+"""What the cfn-lint rules find on the ``Custom::PhoneNumberSettings`` resources of a template.
 
 Plain functions over decoded template values (cfn-lint is not imported here), using the
-handler's own rules module. Values CloudFormation resolves at deploy (intrinsic functions,
-dynamic references) are skipped, as the construct skips CDK tokens and the plan shows them
-as known at deploy.
+handler's own rules module. Each reading of a resource's Properties is checked (every
+branch of ``Fn::If``, literal functions, the Defaults and AllowedValues of the parameters
+referenced: see ``phone_number_settings_templates.branches``). What CloudFormation resolves
+only at deploy is skipped, as the construct skips CDK tokens and the plan shows it as known
+at deploy.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Final
 
-from phone_number_settings_core.duplicates import NumberKey, declared_twice
-from phone_number_settings_core.errors import InvalidPropertyError
-from phone_number_settings_core.model import DeclaredSettings
-from phone_number_settings_core.properties import KnownOnlyAtDeployError, parse_properties
+from phone_number_settings_core.duplicates import NumberKey
+from phone_number_settings_core.properties import declared_number
 from phone_number_settings_core.rules import (
-    DETAILS_IN_CALL_ORDER,
+    NAMESPACE,
     PHONE_NUMBER_ID,
-    check_properties,
-    unknown_properties,
+    REGION,
 )
-from phone_number_settings_templates.reader import TemplateResource, as_passed, resolved_at_deploy
+from phone_number_settings_templates.branches import (
+    Choice,
+    Conditions,
+    PathPart,
+    Reading,
+    Source,
+    TemplateValues,
+    always_holds,
+    merged_conditions,
+    readings,
+)
+from phone_number_settings_templates.problems import reading_problems, with_conditions
+from phone_number_settings_templates.reader import as_passed, resolved_at_deploy
 
 UNQUOTED_NUMBER_HINT: Final = (
     " (YAML reads an unquoted +12065550100 as a number and drops the +: quote it)"
 )
+_IDENTITY: Final = (PHONE_NUMBER_ID, NAMESPACE, REGION)
+
+
+class Severity(StrEnum):
+    ERROR = "error"  # E9101: the template as written breaks a rule
+    WARNING = "warning"  # W9101: a parameter's Default or AllowedValue breaks a rule
 
 
 @dataclass(frozen=True)
-class Problem:
-    """A broken rule, at the property it concerns (None: the Properties object itself)."""
+class Finding:
+    """A broken rule, where it is written (a path from the resource's Properties)."""
 
-    key: str | None
+    path: tuple[PathPart, ...]
     message: str
+    severity: Severity = Severity.ERROR
+    property: str | None = None  # None: the Properties object, or several properties
 
 
-class _SetAside:
-    """Stands in for a value already reported, so that the next check skips it."""
+@dataclass(frozen=True)
+class LintedResource:
+    """One ``Custom::PhoneNumberSettings`` of the template linted."""
+
+    logical_id: str
+    properties: object = field(hash=False)
+    condition: str | None = None
 
 
-_SET_ASIDE: Final = _SetAside()
+def resource_findings(
+    properties: object,
+    values: TemplateValues | None = None,
+    *,
+    can_hold: Callable[[Conditions], bool] = always_holds,
+    yaml: bool = True,
+    condition: str | None = None,
+) -> list[Finding]:
+    """Every rule each reading of ``properties`` breaks, once per place and message.
 
-
-def _unresolved(value: object) -> bool:
-    return value is _SET_ASIDE or resolved_at_deploy(value)
-
-
-def property_problems(properties: object) -> list[Problem]:
-    """Every rule ``properties`` break, not only the first.
-
-    ``check_properties`` stops at the first broken rule; each one found is reported, its
-    value set aside (treated as not known), and the check runs again.
+    ``yaml``: the template is YAML, where an unquoted +12065550100 is read as a number.
+    ``condition``: the resource's Condition; branches that contradict it are not read.
     """
-    if resolved_at_deploy(properties):
-        return []
-    if not isinstance(properties, Mapping):
-        return [Problem(None, "Properties: must be an object of named properties")]
-    passed = as_passed(properties)
-    assert isinstance(passed, Mapping)
-    remaining = dict(passed)
-    problems: list[Problem] = []
-    # Each round sets aside or removes a key, so the rounds are bounded by the keys.
-    for _ in range(len(remaining) + 1):
-        try:
-            check_properties(remaining, is_unresolved=_unresolved)
-        except InvalidPropertyError as error:
-            key = error.property_name
-            unknown = unknown_properties(remaining)
-            if unknown:
-                problems.extend(Problem(name, f"{name}: {error.rule}") for name in unknown)
-                for name in unknown:
-                    del remaining[name]
-            elif key not in remaining:  # required keys missing: nothing more to check
-                problems.append(Problem(None, str(error)))
-                break
-            elif remaining[key] is not _SET_ASIDE:
-                hint = (
-                    UNQUOTED_NUMBER_HINT
-                    if key == PHONE_NUMBER_ID and isinstance(properties[key], int | float)
-                    else ""
-                )
-                problems.append(Problem(key, f"{error}{hint}"))
-                remaining[key] = _SET_ASIDE
-            else:
-                # A rule that holds whatever the value (Name under Namespace chime): the key
-                # goes, so that the rules after it are checked too, with a stand-in detail
-                # (skipped like the set-aside values) when it was the only one.
-                del remaining[key]
-                if not any(detail in remaining for detail in DETAILS_IN_CALL_ORDER):
-                    stand_in = next(detail for detail in DETAILS_IN_CALL_ORDER if detail != key)
-                    remaining[stand_in] = _SET_ASIDE
-        else:
-            break
-    return problems
+    within: Conditions = ((condition, True),) if condition else ()
+    found: dict[tuple[tuple[PathPart, ...], str], Finding] = {}
+    every_allowed: dict[tuple[tuple[PathPart, ...], str, str], set[object]] = {}
+    for reading in readings(properties, values, can_hold=can_hold, within=within):
+        for finding, allowed in _reading_findings(reading, yaml=yaml):
+            if allowed is not None:
+                where = (finding.path, allowed.parameter or "", finding.property or "")
+                every_allowed.setdefault(where, set()).add(allowed.value)
+            known = found.get((finding.path, finding.message))
+            if known is None or known.severity is Severity.WARNING:
+                found[(finding.path, finding.message)] = finding
+    findings = list(found.values())
+    findings.extend(_no_allowed_value_passes(every_allowed, values or TemplateValues()))
+    return findings
 
 
-def duplicate_numbers(
-    resources: Sequence[TemplateResource], regions: Sequence[str]
-) -> list[tuple[str, str]]:
-    """(logical id, message) for each resource declaring a number declared before it.
+def _reading_findings(reading: Reading, *, yaml: bool) -> Iterable[tuple[Finding, Choice | None]]:
+    """Each problem of one reading, with the AllowedValue choice that caused it (if one)."""
+    for found in reading_problems(reading):
+        choice = found.choice
+        if choice is None:  # where the Properties object is written
+            yield Finding(reading.path, found.message()), None
+            continue
+        key = found.problem.property_name
+        message = str(found.problem)
+        if key == PHONE_NUMBER_ID and yaml and _is_number(choice.value):
+            message += UNQUOTED_NUMBER_HINT
+        parameters = [one for one in found.involved if one.source is not Source.TEMPLATE]
+        for one in parameters:
+            message += f" ({_parameter_source(one)})"
+        severity = Severity.WARNING if parameters else Severity.ERROR
+        message = with_conditions(message, found.conditions)
+        allowed = choice if choice.source is Source.ALLOWED_VALUE and len(parameters) == 1 else None
+        yield Finding(choice.path, message, severity, key), allowed
 
-    The same PhoneNumberId, Namespace and Region: the two resources would overwrite each
-    other's settings, and deleting one would clear what the other set. A resource without
-    Region is in the stack's Region, each of ``regions`` in turn. Resources whose number,
-    namespace or region is known only at deploy, or that break a rule, are not compared;
-    nor are resources under different Conditions (they may never exist together).
+
+def _no_allowed_value_passes(
+    every_allowed: Mapping[tuple[tuple[PathPart, ...], str, str], set[object]],
+    values: TemplateValues,
+) -> Iterable[Finding]:
+    """An error where no AllowedValue of the parameter referenced passes the rules."""
+    for (path, parameter, key), broken in every_allowed.items():
+        declaration = values.parameters.get(parameter)
+        allowed = declaration.get("AllowedValues") if isinstance(declaration, Mapping) else None
+        if isinstance(allowed, list) and allowed and len(broken) >= len(set(map(str, allowed))):
+            yield Finding(
+                path,
+                f"{key}: no AllowedValue of parameter {parameter} passes the rules "
+                "(see the warnings here): a deploy would fail whatever value is given",
+                property=key,
+            )
+
+
+def _parameter_source(choice: Choice) -> str:
+    if choice.source is Source.DEFAULT:
+        several = "s" if "," in (choice.parameter or "") else ""
+        return f"the Default of parameter{several} {choice.parameter}"
+    return f"an AllowedValue of parameter {choice.parameter}"
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+@dataclass(frozen=True)
+class _Claim:
+    key: NumberKey
+    logical_id: str
+    path: tuple[PathPart, ...]
+    conditions: Conditions
+
+
+def duplicate_findings(
+    resources: Sequence[LintedResource],
+    regions: Sequence[str],
+    values: TemplateValues | None = None,
+    *,
+    can_hold: Callable[[Conditions], bool] = always_holds,
+) -> list[tuple[str, Finding]]:
+    """(logical id, finding) for each resource declaring a number declared before it.
+
+    The same PhoneNumberId, Namespace and Region in two resources that can exist together
+    (their Conditions, and the Fn::If branches the values are in, can hold at once): they
+    would overwrite each other's settings, and deleting one would clear what the other
+    set. A resource without Region is in the stack's Region, each of ``regions`` in turn.
+    Numbers from a parameter's value, or known only at deploy, are not compared; other
+    broken rules do not hide a number declared twice.
     """
-    found: dict[str, str] = {}
+    found: dict[tuple[str, tuple[PathPart, ...]], Finding] = {}
     for region in regions:
-        claims = [
-            ((NumberKey.of(desired), resource.condition), resource.logical_id)
-            for resource in resources
-            if (desired := _comparable(resource, region)) is not None
-        ]
-        twice = declared_twice(claims)
-        for claim, logical_id in claims:
-            owners = twice.get(claim, ())
-            if owners and owners[0] != logical_id:
-                key, first = claim[0], owners[0]
-                found.setdefault(
-                    logical_id,
-                    f"{PHONE_NUMBER_ID}: {key.phone_number_id} ({key.namespace}, {key.region}) "
-                    f"is also declared by {first}; the two resources would overwrite each "
-                    "other's settings",
-                )
-    return list(found.items())
+        claims: dict[NumberKey, list[_Claim]] = {}
+        for resource in resources:
+            for claim in _claims(resource, region, values, can_hold):
+                claims.setdefault(claim.key, []).append(claim)
+        for same in claims.values():
+            for index, later in enumerate(same):
+                for earlier in same[:index]:
+                    if earlier.logical_id == later.logical_id:
+                        continue
+                    together = _together(earlier.conditions, later.conditions, can_hold)
+                    if together is None:
+                        continue
+                    key = later.key
+                    message = (
+                        f"{PHONE_NUMBER_ID}: {key.phone_number_id} ({key.namespace}, "
+                        f"{key.region}) is also declared by {earlier.logical_id}; the two "
+                        "resources would overwrite each other's settings"
+                    )
+                    found.setdefault(
+                        (later.logical_id, later.path),
+                        Finding(later.path, with_conditions(message, together)),
+                    )
+                    break
+    return [(logical_id, finding) for (logical_id, _), finding in found.items()]
 
 
-def _comparable(resource: TemplateResource, region: str) -> DeclaredSettings | None:
-    """The resource's settings in ``region``; None if it breaks a rule or waits on the deploy."""
-    try:
-        return parse_properties(
-            as_passed(resource.properties),
+def _claims(
+    resource: LintedResource,
+    region: str,
+    values: TemplateValues | None,
+    can_hold: Callable[[Conditions], bool],
+) -> Iterable[_Claim]:
+    own: Conditions = ((resource.condition, True),) if resource.condition else ()
+    seen: set[tuple[NumberKey, Conditions]] = set()
+    for reading in readings(resource.properties, values, can_hold=can_hold, within=own):
+        if not isinstance(reading.properties, Mapping):
+            continue
+        identity = [reading.choices[key] for key in _IDENTITY if key in reading.choices]
+        if any(choice.source is not Source.TEMPLATE for choice in identity):
+            continue
+        key = declared_number(
+            as_passed(reading.properties),  # type: ignore[arg-type]
             default_region=region,
             is_unresolved=resolved_at_deploy,
         )
-    except (InvalidPropertyError, KnownOnlyAtDeployError):
+        if key is None:
+            continue
+        conditions = tuple(
+            sorted(
+                {
+                    *own,
+                    *reading.outer_conditions,
+                    *(pair for choice in identity for pair in choice.conditions),
+                }
+            )
+        )
+        if (key, conditions) in seen:
+            continue
+        seen.add((key, conditions))
+        yield _Claim(key, resource.logical_id, reading.choices[PHONE_NUMBER_ID].path, conditions)
+
+
+def _together(
+    first: Conditions, second: Conditions, can_hold: Callable[[Conditions], bool]
+) -> Conditions | None:
+    """The conditions under which both hold, or None when they cannot hold together."""
+    together = merged_conditions(first, second)
+    if together is None:
         return None
+    if together and not can_hold(together):
+        return None
+    return together

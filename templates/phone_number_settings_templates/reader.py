@@ -18,6 +18,7 @@ from typing import Any, Final
 
 from phone_number_settings_core.extras import CFN_LINT, import_extra
 from phone_number_settings_core.rules import RESOURCE_TYPE
+from phone_number_settings_templates.branches import TemplateValues, with_literals
 from phone_number_settings_templates.parameters import (
     declared_parameters,
     parameter_values,
@@ -35,6 +36,9 @@ _EXPRESSION_SHOWN_CHARS: Final = 60
 # CloudFormation replaces these at deploy, in any string: {{resolve:ssm:/name}} and the like.
 _DYNAMIC_REFERENCE: Final = "{{resolve:"
 _TEMPLATE_SUFFIXES: Final = (".json", ".yaml", ".yml")
+CDK_PATH_METADATA: Final = "aws:cdk:path"
+# The ids CDK gives the CfnResource under a construct, innermost first.
+_CFN_RESOURCE_IDS: Final = ("Default", "Resource")
 
 
 class TemplateError(Exception):
@@ -50,6 +54,13 @@ class TemplateResource:
     # (strings), the lint rules keep them as decoded.
     properties: object = field(hash=False)
     condition: str | None = None
+    # The CDK construct's path (its ``aws:cdk:path`` metadata, without the CfnResource's own
+    # "Resource/Default"), e.g. "Telephony/SupportLine"; None outside CDK.
+    construct_path: str | None = None
+    # The template's Conditions section, for telling which resources can exist together.
+    template_conditions: Mapping[str, object] = field(
+        default_factory=dict, hash=False, compare=False
+    )
     # The stack's name ("" when the template alone is read), and its region when the cloud
     # assembly names it (None when not known).
     stack: str = ""
@@ -157,6 +168,9 @@ def _declarations(
     if not isinstance(resources, Mapping):
         raise TemplateError(f"{path}: Resources must be a JSON object")
     values = parameter_values(declared_parameters(template), given)
+    literals = TemplateValues.of(template, with_parameters=False)
+    conditions = template.get("Conditions")
+    template_conditions = conditions if isinstance(conditions, Mapping) else {}
     declarations = []
     for logical_id, resource in resources.items():
         if not isinstance(resource, Mapping) or resource.get("Type") != RESOURCE_TYPE:
@@ -166,13 +180,32 @@ def _declarations(
             TemplateResource(
                 stack=stack or _stack_name(path),
                 logical_id=str(logical_id),
-                properties=as_passed(resolve(resource.get("Properties", {}), values)),
+                properties=as_passed(
+                    with_literals(resolve(resource.get("Properties", {}), values), literals)
+                ),
                 stack_region=stack_region,
                 source=str(path),
                 condition=condition if isinstance(condition, str) else None,
+                construct_path=construct_path(resource),
+                template_conditions=template_conditions,
             )
         )
     return tuple(declarations)
+
+
+def construct_path(resource: Mapping[str, Any]) -> str | None:
+    """The resource's CDK construct path from its ``aws:cdk:path`` metadata, if it has one.
+
+    CDK writes the path of the CfnResource (``Stack/Line/Resource/Default`` for a
+    CustomResource inside a construct); the user named the construct (``Stack/Line``).
+    """
+    metadata = resource.get("Metadata")
+    path = metadata.get(CDK_PATH_METADATA) if isinstance(metadata, Mapping) else None
+    if not isinstance(path, str) or not path:
+        return None
+    for own in _CFN_RESOURCE_IDS:
+        path = path.removesuffix(f"/{own}")
+    return path
 
 
 def _stack_name(path: Path) -> str:

@@ -163,7 +163,7 @@ def test_update_rollback_leaves_a_pending_calling_name_and_restores_the_rest(
     assert any("CallingName" in json.dumps(record) for record in logged)
 
 
-def test_rollback_after_a_name_was_added_leaves_it_as_it_is(stage: Stage) -> None:
+def test_rollback_after_a_name_was_added_clears_it_again(stage: Stage) -> None:
     support = stage.logical_id("SupportLine")
     without_name = stage.template.edited(support, Name=None)
     stage.deploy(without_name)
@@ -173,17 +173,17 @@ def test_rollback_after_a_name_was_added_leaves_it_as_it_is(stage: Stage) -> Non
         with_name, failing_resource=another_resource(with_name)
     )
 
-    # The previous template does not declare Name, so it does not manage it: its value
-    # before the update is unknown, and the rollback leaves it (docs/reference/lifecycle.md).
+    # The previous template does not declare Name; the failed one added it. Going back
+    # means no Name, as before the update.
     assert story(operation, with_name) == [
         f"update Update SupportLine SUCCESS: {SUPPORT} Get, Name='Main line'",
-        f"rollback Update SupportLine SUCCESS: {SUPPORT} Get",
+        f"rollback Update SupportLine SUCCESS: {SUPPORT} Get, Name=''",
     ]
     assert "Name" not in operation.events[1].event["ResourceProperties"]
     assert operation.statuses == ROLLED_BACK
     assert settings(stage.chime, SUPPORT) == {
         "ProductType": "SipMediaApplicationDialIn",
-        "Name": "Main line",
+        "Name": None,
         "CallingName": "Acme Support",
     }
 

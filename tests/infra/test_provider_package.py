@@ -42,7 +42,8 @@ def test_the_packaged_provider_needs_no_bootstrap_and_lints_clean(
     assert "Rules" not in template
     types = sorted(resource["Type"] for resource in template["Resources"].values())
     assert types == [
-        "AWS::IAM::Role", "AWS::Lambda::Function", "AWS::Logs::LogGroup", "AWS::SSM::Parameter",
+        "AWS::IAM::Role", "AWS::Lambda::EventInvokeConfig", "AWS::Lambda::Function",
+        "AWS::Logs::LogGroup", "AWS::SSM::Parameter",
     ]  # fmt: skip
     (function,) = [r for r in template["Resources"].values() if r["Type"].endswith("Function")]
     assert function["Properties"]["Code"] == CODE_NAME

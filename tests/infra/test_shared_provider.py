@@ -24,6 +24,8 @@ from phone_number_settings_cdk.provider import (
 )
 from phone_number_settings_cdk.provider_stack import SHARED_PROVIDER_STACK_NAME
 from phone_number_settings_core.rules import (
+    MAX_EVENT_AGE_SECONDS,
+    RESPONSE_GRACE_SECONDS,
     SHARED_PROVIDER_EXPORT_NAME,
     SHARED_PROVIDER_PARAMETER_NAME,
 )
@@ -107,7 +109,7 @@ def test_imported_by_export_the_stack_gets_no_function_and_the_derived_timeout(
     assert (
         IMPORTED_SERVICE_TIMEOUT.to_seconds()
         == service_timeout_for(DEFAULT_TIMEOUT).to_seconds()
-        == DEFAULT_TIMEOUT.to_seconds() + 60
+        == DEFAULT_TIMEOUT.to_seconds() + MAX_EVENT_AGE_SECONDS + RESPONSE_GRACE_SECONDS
     )
 
 
@@ -179,4 +181,12 @@ def test_examples_use_the_rules_names_and_the_imported_service_timeout() -> None
     assert re.findall(r"const SERVICE_TIMEOUT = Duration\.seconds\((\d+)\);", source) == [
         imported_seconds()
     ]
-    # README's names and ServiceTimeout: tests/docs/test_readme.py.
+    # README's names and ServiceTimeout: tests/docs/test_readme.py. The site's pages state
+    # the imported ServiceTimeout, and no other one.
+    docs = [page.read_text() for page in (REPO_ROOT / "docs").rglob("*.md")]
+    stated = {
+        seconds
+        for text in docs
+        for seconds in re.findall(r"ServiceTimeout (?:of an imported provider: |is )(\d+) s", text)
+    }
+    assert stated == {imported_seconds()}

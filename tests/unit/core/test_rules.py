@@ -50,7 +50,7 @@ def test_valid_properties_pass(properties: dict[str, object]) -> None:
         ({"CallingName": "Acme"}, "PhoneNumberId", "is required"),
         (props(), "ProductType, Name, CallingName", "at least one"),
         (props(ServiceToken="x"), "ProductType, Name, CallingName", "at least one"),
-        (props(CallingNmae="Acme"), "CallingNmae", "unknown property; valid properties are"),
+        (props(CallingNmae="Acme", Name="a"), "CallingNmae", "unknown property; valid properties"),
         (props(CallingName="Acme", phoneNumberId="x"), "phoneNumberId", "unknown property"),
         ({"PhoneNumberId": "12065550100", "Name": "a"}, "PhoneNumberId", "E.164"),
         ({"PhoneNumberId": "+0123", "Name": "a"}, "PhoneNumberId", "E.164"),

@@ -92,3 +92,23 @@ def test_resources_sharing_the_function_come_from_the_construct_or_are_unknown(
 ) -> None:
     assert resources_served({RESOURCES_SERVED_VARIABLE: value}) == expected
     assert resources_served({}) is None
+
+
+def test_a_reason_names_every_broken_property() -> None:
+    from phone_number_settings_core.properties import parse_properties
+
+    properties = {
+        "ServiceToken": "arn",
+        "PhoneNumberId": "12065550100",
+        "CallingName": "Acme Support Line Extra",
+        "Name": "desk #1",
+        "Colour": "blue",
+    }
+    with pytest.raises(PhoneNumberSettingsError) as raised:
+        guarded(lambda: parse_properties(properties, default_region="us-east-1"))
+    reason = str(raised.value)
+    assert len(reason) <= 256
+    assert reason.startswith("Colour: unknown property; ")
+    for name in ("PhoneNumberId", "Name", "CallingName"):
+        assert f"; {name}: " in reason
+    assert "desk #1" not in reason

@@ -142,13 +142,16 @@ def test_gateway_is_chosen_by_namespace_and_region() -> None:
     ]
 
 
-def rollback(gateway: ScriptedGateway, **details: str) -> tuple[str, dict[str, str]]:
+def rollback(
+    gateway: ScriptedGateway, failed: dict[str, str] | None = None, **details: str
+) -> tuple[str, dict[str, str]]:
     outcome = create_or_update(
         {"PhoneNumberId": NUMBER, **details},
         default_region="us-west-2",
         gateways=lambda namespace, region: gateway,
         deadlines=deadlines(),
         rollback=True,
+        rolled_back_from={"PhoneNumberId": NUMBER, **(failed or {})},
     )
     return outcome.reason, outcome.data
 
@@ -191,3 +194,24 @@ def test_a_forward_update_meeting_a_conflict_is_reverted_and_fails() -> None:
     gateway.failures[("CallingName", "Old")] = conflict()
     with pytest.raises(PartialUpdateError, match="CallingName failed, reverted Name: conflict"):
         run(gateway, Name="old", CallingName="Old")
+
+
+def test_rollback_clears_a_detail_only_the_failed_template_added() -> None:
+    # GIVEN the failed update added Name (the previous template did not declare it)
+    gateway = ScriptedGateway(LivePhoneNumber(NUMBER, name="Main line", calling_name="Acme"))
+    # WHEN CloudFormation rolls back to the template without Name
+    rollback(gateway, failed={"Name": "Main line", "CallingName": "Acme"}, CallingName="Acme")
+    # THEN the Name goes back to what it was before the update: none
+    assert gateway.calls == [("Name", "")]
+
+
+def test_rollback_leaves_an_added_detail_someone_changed_since() -> None:
+    gateway = ScriptedGateway(LivePhoneNumber(NUMBER, name="Set by hand", calling_name="Acme"))
+    rollback(gateway, failed={"Name": "Main line", "CallingName": "Acme"}, CallingName="Acme")
+    assert gateway.calls == []
+
+
+def test_a_forward_update_that_drops_a_detail_leaves_it() -> None:
+    gateway = ScriptedGateway(LivePhoneNumber(NUMBER, name="Main line", calling_name="Acme"))
+    run(gateway, CallingName="Acme")
+    assert gateway.calls == []
