@@ -1,12 +1,14 @@
 """``make bench``: many resources created at once against a strict rate limit, as a grid.
 
-For each row of the grid (token bucket burst 1 and 5; 30 resources at 5 requests/s, 60 at
-1 request/s, 10 at 5 requests/s) three handlers run the same Create events side by side,
-in separate runs against a fresh fake Chime service each:
+Each case of the grid (``bench/grid.py``) is a row (token bucket burst 1 or 5; 30
+resources at 5 requests/s, 60 at 1 request/s) and what each function is told about how many
+resources share it: the real count, a tenth of it, or nothing (the shared provider); one
+more case deploys 10 stacks of 3 at once, each with its own provider told 3. Every case runs
+our handler; each row also runs two baselines that ignore the count, each run against a
+fresh fake Chime service:
 
 - ``ours``: the synthesised asset's handler with its adaptive retry policy;
-- ``full jitter``: the same handler with plain capped full jitter (0.5 s base, 5 s cap),
-  what it did before the policy;
+- ``full jitter``: the same handler with plain capped full jitter (0.5 s base, 5 s cap);
 - ``boto3``: a usual crhelper handler with boto3's default (legacy) retries and no diff.
 
 Each run's fleet is one worker process (``bench/worker.py``) that sees only the asset and
@@ -14,8 +16,10 @@ Lambda's runtime packages and holds one simulated execution environment per reso
 While a run lasts, a neighbour reads one number at a fifth of the rate without retrying,
 as another application of the account would. Figures per run: wall time over the lower
 bound (accepted calls / rate: a 429 takes no token), 429 answers per successful call, the
-neighbour's 429 share, and FAILED resources. The two slow 1 request/s rows run in
-parallel with the others. Not a test: nothing here asserts.
+neighbour's 429 share, and FAILED resources. The slow 1 request/s runs go in parallel with
+the others, the others two at a time. Prints a legend and each target beside its figure;
+writes the figures (JSON and Markdown) to ``bench/results/`` and the trade-off plot to
+``docs/images/bench-tradeoff.png``. Not a test: nothing here asserts.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -31,7 +36,7 @@ import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
@@ -39,7 +44,8 @@ from typing import Final
 import boto3
 from botocore.config import Config
 
-from bench.grid import GRID, TARGETS, Row
+from bench.grid import CASES, REAL, TOLD, Case
+from bench.report import RunResult, write_report
 from phone_number_settings_fakes.chime import ChimeBackend, FakeChimeServer
 from phone_number_settings_fakes.cloudformation import CfnResponder
 from phone_number_settings_fakes.cloudformation.api_server import FakeCloudFormationServer
@@ -59,25 +65,10 @@ from phone_number_settings_fakes.lambda_service.runner import (
 from phone_number_settings_lambda import RESOURCES_SERVED_VARIABLE
 
 BENCH_DIR: Final = Path(__file__).resolve().parent
-RESULTS_DIR: Final = BENCH_DIR / "results"
 HANDLERS: Final = ("ours", "full jitter", "boto3")
 NEIGHBOUR_NUMBER: Final = "+12065559999"
 NEIGHBOUR_SHARE: Final = 0.2  # of the rate
-
-
-@dataclass
-class RunResult:
-    row: str
-    handler: str
-    resources: int
-    failed: int
-    wall_seconds: float
-    accepted: int
-    throttled: int
-    wall_over_bound: float
-    throttled_per_success: float
-    neighbour_calls: int
-    neighbour_throttled_share: float
+STACK_SPREAD_SECONDS: Final = 2.0  # stacks deployed at once start within this of each other
 
 
 @dataclass(frozen=True)
@@ -91,7 +82,7 @@ class Fleet:
     responder: CfnResponder
 
     def environment(
-        self, server: FakeChimeServer, stacks: FakeCloudFormationServer, resources: int
+        self, server: FakeChimeServer, stacks: FakeCloudFormationServer, resources: int | None
     ) -> dict[str, str]:
         runtime = LambdaEnvironment(
             self.runtime.runtime_dir,
@@ -107,7 +98,10 @@ class Fleet:
         env["PYTHONPATH"] = os.pathsep.join(
             [str(self.function.asset_dir), str(self.runtime.runtime_dir), str(self.code_dir)]
         )
-        env[RESOURCES_SERVED_VARIABLE] = str(resources)
+        # The synthesised function is told its stack's count; "nothing" takes it away.
+        env.pop(RESOURCES_SERVED_VARIABLE, None)
+        if resources is not None:
+            env[RESOURCES_SERVED_VARIABLE] = str(resources)
         return env
 
 
@@ -115,8 +109,14 @@ def number(index: int) -> str:
     return f"+1206555{1000 + index:04d}"
 
 
-def run(fleet: Fleet, row: Row, handler: str) -> RunResult:
-    """One handler's fleet against a fresh fake Chime limited as ``row`` says."""
+def run(fleet: Fleet, case: Case, handler: str) -> RunResult:
+    """One handler's fleet against a fresh fake Chime limited as ``case.row`` says."""
+    row = case.row
+    draws = random.Random(f"{case.label} {case.told} {handler}")
+    stack_starts = [draws.uniform(0.0, STACK_SPREAD_SECONDS) for _ in range(case.stacks)]
+    delays = [0.0] * row.resources
+    if case.stacks > 1:
+        delays = [stack_starts[index // case.per_stack] for index in range(row.resources)]
     with (
         FakeChimeServer(ChimeBackend()) as server,
         FakeCloudFormationServer(trust=fleet.responder.trust) as stacks,
@@ -143,7 +143,7 @@ def run(fleet: Fleet, row: Row, handler: str) -> RunResult:
         ]
         worker = subprocess.Popen(
             [base_python(), "-S", "-B", str(fleet.code_dir / "worker.py")],
-            env=fleet.environment(server, stacks, row.resources),
+            env=fleet.environment(server, stacks, case.resources_served()),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -154,12 +154,13 @@ def run(fleet: Fleet, row: Row, handler: str) -> RunResult:
         order = {
             "handler": handler.replace(" ", "-"),
             "events": events,
+            "delays": delays,
             "timeout_seconds": fleet.function.timeout_seconds,
         }
         worker.stdin.write(json.dumps(order) + "\n")
         worker.stdin.flush()
         if json.loads(worker.stdout.readline()).get("ready") is not True:
-            raise RuntimeError(f"{row.label} {handler}: the worker did not start")
+            raise RuntimeError(f"{case.label} {handler}: the worker did not start")
         chime.set_rate_limit(row.rate, burst=row.burst)
         neighbour = Neighbour(server, row.rate * NEIGHBOUR_SHARE)
         neighbour.start()
@@ -179,7 +180,7 @@ def run(fleet: Fleet, row: Row, handler: str) -> RunResult:
         responses = fleet.responder.responses(event["ResponseURL"])
         failed += not responses or responses[0].get("Status") != "SUCCESS"
     return RunResult(
-        row=row.label,
+        case=case,
         handler=handler,
         resources=row.resources,
         failed=failed,
@@ -233,8 +234,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--handlers", nargs="+", default=list(HANDLERS), choices=HANDLERS, metavar="HANDLER"
     )
+    parser.add_argument(
+        "--told", nargs="+", default=list(TOLD), choices=TOLD, help="columns to run (all)"
+    )
     args = parser.parse_args(argv)
     began = time.monotonic()
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="pns-bench-") as tmp, CfnResponder() as responder:
         workdir = Path(tmp)
         print("cdk synth (pinned CDK CLI) ...", flush=True)
@@ -251,55 +256,41 @@ def main(argv: Sequence[str] | None = None) -> int:
             code_dir,
             responder,
         )
-        runs = [(row, handler) for row in GRID for handler in args.handlers]
-        slow = [(row, handler) for row, handler in runs if row.rate < 2]
-        results: dict[tuple[Row, str], RunResult] = {}
-        with ThreadPoolExecutor(max_workers=len(slow) or 1) as pool:
-            background = {pool.submit(run, fleet, row, h): (row, h) for row, h in slow}
-            for row, handler in runs:
-                if (row, handler) not in slow:
-                    results[(row, handler)] = run(fleet, row, handler)
-                    print(f"  done: {row.label}, {handler}", flush=True)
-            for future, key in background.items():
-                results[key] = future.result()
-                print(f"  done: {key[0].label}, {key[1]}", flush=True)
+        # The baselines ignore the count: they run once per row, beside the real count.
+        runs = [
+            (case, handler)
+            for case in CASES
+            for handler in args.handlers
+            if case.told in args.told
+            and (handler == "ours" or (case.told == REAL and case.stacks == 1))
+        ]
+        slow = [(case, h) for case, h in runs if case.row.rate < 2]
+        fast = [(case, h) for case, h in runs if case.row.rate >= 2]
+        results: dict[tuple[Case, str], RunResult] = {}
+
+        def finish(key: tuple[Case, str], result: RunResult) -> None:
+            results[key] = result
+            print(f"  done: {key[0].label}, told {key[0].told_label}, {key[1]}", flush=True)
+
+        with ThreadPoolExecutor(max_workers=len(slow) or 1) as background, ThreadPoolExecutor(
+            max_workers=2
+        ) as foreground:  # fmt: skip
+            slow_runs = {background.submit(run, fleet, c, h): (c, h) for c, h in slow}
+            fast_runs = {foreground.submit(run, fleet, c, h): (c, h) for c, h in fast}
+            for future, key in [*fast_runs.items(), *slow_runs.items()]:
+                finish(key, future.result())
     ordered = [results[key] for key in runs]
-    print_grid(ordered, args.handlers)
     seconds = time.monotonic() - began
-    print(f"\nbench took {seconds:.0f} s on {os.cpu_count()} CPUs")
-    RESULTS_DIR.mkdir(exist_ok=True)
-    out = RESULTS_DIR / f"load-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
-    out.write_text(json.dumps([asdict(r) for r in ordered], indent=2) + "\n")
-    print(f"written to {out.relative_to(BENCH_DIR.parent)}")
+    load_after = os.getloadavg()
+    command = " ".join(["python -m bench.load", *(sys.argv[1:] if argv is None else argv)])
+    write_report(
+        ordered,
+        command=command,
+        took=f"{seconds:.0f} s on {os.cpu_count()} CPUs; load average "
+        f"{load_before[0]:.1f} at the start, {load_after[0]:.1f} at the end",
+        stamp=datetime.now(UTC),
+    )
     return 0
-
-
-def print_grid(results: list[RunResult], handlers: Sequence[str]) -> None:
-    print("\nrow                      handler       wall/bound  429/success  neighbour 429  FAILED")
-    for result in results:
-        row = next(r for r in GRID if r.label == result.row)
-        marks = ""
-        if result.handler == "ours" and row in TARGETS:
-            limits = TARGETS[row]
-            got = (
-                result.wall_over_bound,
-                result.throttled_per_success,
-                result.neighbour_throttled_share,
-            )
-            missed = [
-                name
-                for name, value, limit in zip(
-                    ("wall", "429", "neighbour"), got, limits, strict=True
-                )
-                if limit is not None and value > limit
-            ]
-            marks = "  targets: " + ("met" if not missed else "MISSED " + ", ".join(missed))
-        label = result.row if result.handler == handlers[0] else ""
-        print(
-            f"{label:<24} {result.handler:<12} {result.wall_over_bound:>10.2f}"
-            f" {result.throttled_per_success:>12.2f} {result.neighbour_throttled_share:>13.0%}"
-            f" {result.failed:>7}{marks}"
-        )
 
 
 if __name__ == "__main__":

@@ -1,19 +1,20 @@
 """``python -m bench.simulate``: the retry policy in a discrete-event model, in seconds.
 
-N invocations start together; each makes 3 calls in turn (GetPhoneNumber, two
-UpdatePhoneNumber), retrying throttled ones, against one token bucket (rate R, burst B,
+N invocations start together (with several stacks, each stack's within 2 s of the
+others'); each makes 3 calls in turn (GetPhoneNumber, two UpdatePhoneNumber), retrying
+throttled ones, against one token bucket (rate R, burst B,
 continuous refill: a request takes a token or is answered 429 and takes none). A neighbour
 reads one number every 1/(0.2 R) s and never retries. Virtual time: the whole grid with
 many seeds takes seconds, so a trade-off curve over the policy's constant can be drawn,
 which the real benchmark (``bench.load``, minutes per point) cannot afford. The policies
 are the product's own ``RetryPolicy`` (on a virtual clock) and the two baselines.
 
-    python -m bench.simulate                       # the grid, 60 seeds per row
-    python -m bench.simulate --sweep 0.1 0.2 0.3   # trade-off over SECONDS_PER_RESOURCE
+    python -m bench.simulate                                  # the grid, 60 seeds per case
+    python -m bench.simulate --sweep evidence_share 0.9 0.95 2  # trade-off over a constant
 
-Calibration: for today's full jitter it gives what the real benchmark measures (burst 1:
-about 1.6-1.8 wall/bound at 30 resources and 5 req/s, 1.1 and 20 429s per success at 60
-and 1 req/s).
+Calibration: for the fixed-cap full jitter it gives what the real benchmark measures
+(burst 1: about 1.6-1.8 wall/bound at 30 resources and 5 req/s, 1.1 and 20 429s per
+success at 60 and 1 req/s).
 """
 
 from __future__ import annotations
@@ -28,13 +29,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final, Protocol
 
-from bench.grid import GRID, Row
+from bench.grid import CASES, REAL, Case
 from phone_number_settings_chime.deadline import Deadline, Timing
-from phone_number_settings_chime.retry import SECONDS_PER_RESOURCE, Backoff, RetryPolicy
+from phone_number_settings_chime.retry import Backoff, RetryPolicy
 from phone_number_settings_fakes.clock import SteppedClock
 
 BUDGET_SECONDS: Final = 877.0  # the default function's: 900 s less the margins
 CALLS: Final = 3
+STACK_SPREAD_SECONDS: Final = 2.0  # stacks deployed at once start within this of each other
+SWEEPABLE: Final = ("target_share", "evidence_share", "min_first_cap")  # RetryPolicy's keywords
 
 
 class Waits(Protocol):
@@ -81,7 +84,11 @@ class Outcome:
     failed: int
 
 
-def simulate(policy: str, row: Row, seed: int, seconds_per_resource: float) -> Outcome:
+def simulate(
+    policy: str, case: Case, seed: int, options: dict[str, float] | None = None
+) -> Outcome:
+    """One deploy of ``case``; ``options`` are keywords for our RetryPolicy."""
+    row = case.row
     draws = random.Random(seed)
     clock = SteppedClock(now=0.0)  # the virtual time every simulated invocation reads
     tokens, refilled = float(row.burst), 0.0
@@ -103,13 +110,16 @@ def simulate(policy: str, row: Row, seed: int, seconds_per_resource: float) -> O
             return FullJitter(draw)
         return RetryPolicy(
             Timing(clock=clock, random=draw),
-            resources_served=row.resources,
+            resources_served=case.resources_served(),
             deadline=Deadline(start + BUDGET_SECONDS, clock),
-            seconds_per_resource=seconds_per_resource,
+            **(options or {}),
         )
 
     n = row.resources
-    starts = [draws.uniform(0.0, 0.05) for _ in range(n)]
+    stack_starts = [draws.uniform(0.0, STACK_SPREAD_SECONDS) for _ in range(case.stacks)]
+    if case.stacks == 1:
+        stack_starts = [0.0]
+    starts = [stack_starts[i // case.per_stack] + draws.uniform(0.0, 0.05) for i in range(n)]
     policies: list[Waits] = []
     for start in starts:
         clock.now = start
@@ -168,7 +178,7 @@ def simulate(policy: str, row: Row, seed: int, seconds_per_resource: float) -> O
                     failed[who], ends[who] = True, at
                     continue
                 send(who, at + pause)
-    wall = max(ends)
+    wall = max(ends) - min(starts)
     reads = [ok for at, ok in neighbour if at <= wall]
     return Outcome(
         wall_over_bound=wall / (accepted / row.rate),
@@ -178,8 +188,8 @@ def simulate(policy: str, row: Row, seed: int, seconds_per_resource: float) -> O
     )
 
 
-def mean_outcome(policy: str, row: Row, seeds: int, seconds_per_resource: float) -> str:
-    outcomes = [simulate(policy, row, seed, seconds_per_resource) for seed in range(seeds)]
+def mean_outcome(policy: str, case: Case, seeds: int, options: dict[str, float]) -> str:
+    outcomes = [simulate(policy, case, seed, options) for seed in range(seeds)]
     wall = statistics.mean(o.wall_over_bound for o in outcomes)
     per_success = statistics.mean(o.throttled_per_success for o in outcomes)
     neighbour = statistics.mean(o.neighbour_share for o in outcomes)
@@ -190,22 +200,29 @@ def mean_outcome(policy: str, row: Row, seeds: int, seconds_per_resource: float)
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.simulate", description=__doc__)
     parser.add_argument("--seeds", type=int, default=60)
-    parser.add_argument("--sweep", type=float, nargs="+", metavar="SECONDS_PER_RESOURCE")
+    parser.add_argument(
+        "--sweep", nargs="+", metavar=("KEYWORD", "VALUE"), help=f"one of {', '.join(SWEEPABLE)}"
+    )
     args = parser.parse_args(argv)
+    lines: list[tuple[str, str, dict[str, float]]]
+    if args.sweep:
+        keyword, *values = args.sweep
+        if keyword not in SWEEPABLE or not values:
+            parser.error(f"--sweep takes one of {', '.join(SWEEPABLE)} and its values")
+        lines = [(f"{keyword} {value}", "ours", {keyword: float(value)}) for value in values]
+    else:
+        lines = [("ours", "ours", {}), ("full jitter", "full jitter", {}), ("boto3", "boto3", {})]
     print(f"simulated, mean of {args.seeds} seeds; cells: wall/bound, 429 per success, "
           "neighbour's 429 share, F = FAILED resources (sum)")  # fmt: skip
-    print(f"{'':>16}" + "".join(f"{row.label.removesuffix(' req/s'):>24}" for row in GRID))
-    if args.sweep:
-        lines = [(f"ours {value:g}", "ours", value) for value in args.sweep]
-    else:
-        lines = [
-            ("boto3", "boto3", SECONDS_PER_RESOURCE),
-            ("full jitter", "full jitter", SECONDS_PER_RESOURCE),
-            (f"ours {SECONDS_PER_RESOURCE:g}", "ours", SECONDS_PER_RESOURCE),
+    print(f"{'case':<28}{'told':<16}" + "".join(f"{label:>22}" for label, _, _ in lines))
+    for case in CASES:
+        cells = [
+            mean_outcome(policy, case, args.seeds, options)
+            if policy == "ours" or (case.told == REAL and case.stacks == 1)
+            else ""
+            for _, policy, options in lines
         ]
-    for label, policy, value in lines:
-        cells = "".join(f"{mean_outcome(policy, row, args.seeds, value):>24}" for row in GRID)
-        print(f"{label:>16}{cells}")
+        print(f"{case.label:<28}{case.told_label:<16}" + "".join(f"{c:>22}" for c in cells))
     return 0
 
 

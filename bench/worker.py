@@ -7,9 +7,10 @@ simulated execution environment is a thread with handler state of its own: its o
 crhelper object, boto3 clients and retry state, as in its own Lambda container.
 
 Protocol on stdin/stdout, one JSON object per line: it reads ``{"handler": "ours" |
-"full-jitter" | "boto3", "events": [...], "timeout_seconds": T}``, builds one environment
-per event, writes ``{"ready": true}``, waits for ``go``, then hands every environment its
-event at once and writes ``{"seconds": [...]}``: how long each took.
+"full-jitter" | "boto3", "events": [...], "delays": [...], "timeout_seconds": T}``, builds
+one environment per event, writes ``{"ready": true}``, waits for ``go``, then hands every
+environment its event after its delay (0 s unless told; stacks deployed at once start a
+little apart) and writes ``{"seconds": [...]}``: when each finished, counted from ``go``.
 """
 
 from __future__ import annotations
@@ -82,15 +83,17 @@ def main() -> int:
     order = json.loads(sys.stdin.readline())
     events: list[dict[str, Any]] = order["events"]
     handlers = [build(order["handler"]) for _ in events]
+    delays: list[float] = order.get("delays") or [0.0] * len(events)
     seconds: list[float] = [0.0] * len(events)
     start = threading.Event()
+    went = [0.0]
 
     def serve(index: int) -> None:
         start.wait()
+        time.sleep(delays[index])
         context = Context(float(order["timeout_seconds"]))
-        began = time.monotonic()
         handlers[index](events[index], context)
-        seconds[index] = time.monotonic() - began
+        seconds[index] = time.monotonic() - went[0]
 
     threads = [threading.Thread(target=serve, args=(i,), daemon=True) for i in range(len(events))]
     for thread in threads:
@@ -98,6 +101,7 @@ def main() -> int:
     print(json.dumps({"ready": True}), flush=True)
     if sys.stdin.readline().strip() != "go":
         return 1
+    went[0] = time.monotonic()
     start.set()
     for thread in threads:
         thread.join()

@@ -25,6 +25,7 @@ MODULES: Final = {
     "model": "phone_number_settings_core.model",
     "retry": "phone_number_settings_chime.retry",
     "function": "phone_number_settings_lambda",
+    "handler": "phone_number_settings_lambda.handler",
     "cli": "phone_number_settings_cli.main",
     "provider": "phone_number_settings_cdk.provider",
     "provider_stack": "phone_number_settings_cdk.provider_stack",

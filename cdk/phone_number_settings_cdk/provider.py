@@ -62,7 +62,11 @@ MAX_MEMORY_SIZE_MB: Final = 10240
 CHIME_ACTIONS: Final = ("chime:GetPhoneNumber", "chime:UpdatePhoneNumber")
 LOG_ACTIONS: Final = ("logs:CreateLogStream", "logs:PutLogEvents")
 # Read-only: the handler reads the status and the resources of the stack an event came from.
-STACK_READ_ACTIONS: Final = ("cloudformation:DescribeStacks", "cloudformation:ListStackResources")
+STACK_READ_ACTIONS: Final = (
+    "cloudformation:DescribeStackResources",
+    "cloudformation:DescribeStacks",
+    "cloudformation:ListStackResources",
+)
 
 # Acknowledged cdk-nag findings (cdk-nag 3 reads CDK's own Validations acknowledgements, so
 # the construct needs no cdk-nag import). Each is a single finding, not a whole rule.
@@ -85,8 +89,8 @@ SHARED_NAG_ACKNOWLEDGEMENTS: Final = (
         ),
         reason=(
             "The shared provider serves the stacks of its account and Region, which it cannot "
-            "name in advance; the statement grants only cloudformation:DescribeStacks and "
-            "cloudformation:ListStackResources, both read-only."
+            "name in advance; the statement grants only cloudformation:DescribeStacks, "
+            "ListStackResources and DescribeStackResources, all read-only."
         ),
     ),
 )

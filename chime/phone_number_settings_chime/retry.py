@@ -3,7 +3,8 @@
 Every attempt is bounded: it may wait for its answer at most ``AttemptLimits.seconds`` and
 never past the deadline, so a hung connection costs one window, not the whole budget.
 The waits between attempts come from ``RetryPolicy``: capped full jitter whose cap follows
-the account's rate limit, learnt from this invocation's own answers.
+the account's rate limit, learnt from this invocation's own answers, whatever the function
+was told about how many resources share it.
 """
 
 from __future__ import annotations
@@ -40,13 +41,16 @@ class Backoff:
         return uniform() * ceiling
 
 
-# RetryPolicy's constants; README "Many numbers under a rate limit" has the measurements.
-SECONDS_PER_RESOURCE: Final = 0.2  # the first cap, per resource that shares the function
-DEFAULT_CAP_SECONDS: Final = 5.0  # the first cap without that count (a shared provider)
-THROTTLED_SHARE: Final = 0.85  # the cap settles where this share of full-cap waits meet a 429
-LEARNING_GAIN: Final = 0.3  # how far one answer moves log(cap), in standard deviations
+# RetryPolicy's constants; docs/design/retry-policy.md has the measurements.
+SECONDS_PER_RESOURCE: Final = 0.2  # the first cap, per resource that shares the function ...
+MIN_FIRST_CAP_SECONDS: Final = 7.0  # ... but never below this, told a count or not
+TARGET_THROTTLED_SHARE: Final = 0.85  # the cap settles where this share of full-cap waits get 429
+LEARNING_GAIN: Final = 0.3  # how far one such answer moves log(cap), in standard deviations
 CAP_PER_ELAPSED: Final = 0.25  # the cap stays below max(first cap, elapsed x this) ...
-CAP_CEILING: Final = 2.0  # ... and below this many first caps
+COUNT_CEILING: Final = 3.0  # ... and below this many first caps, unless the answers outweigh it:
+EVIDENCE_SHARE: Final = 0.9  # while the smoothed 429 share of all answers is above this,
+EVIDENCE_GROWTH: Final = 0.2  # every 429 moves log(cap) up this much, past COUNT_CEILING
+SHARE_MEMORY: Final = 16.0  # how many recent answers the smoothed 429 share weighs
 FULL_CAP_ATTEMPT: Final = 3  # the first retry whose window is the whole cap
 MIN_CAP_SECONDS: Final = 0.2
 MAX_CAP_SECONDS: Final = 120.0
@@ -68,15 +72,20 @@ class RetryPolicy:
     """How long to wait before an attempt, for one invocation (thread-safe).
 
     Each call backs off with capped full jitter, as AWS recommends; the cap is not a
-    constant. It starts at SECONDS_PER_RESOURCE x ``resources_served`` (the resources that share the
-    function, known at synth), so a deploy's aggregate request rate does not grow with its
-    size. Every answer to an attempt sent after a wait at the full cap then moves log(cap)
-    towards where THROTTLED_SHARE of such attempts are throttled: the cap follows the
-    account's rate limit, which nobody knows. It stays below max(first cap, elapsed x
-    CAP_PER_ELAPSED), so no invocation sleeps long early in a deploy while others finish;
-    below CAP_CEILING first caps, so no invocation learns a sleep so long that it idles the
-    API once the others are done; and below a quarter of the time left, so retries come
-    faster near the deadline.
+    constant. It starts at SECONDS_PER_RESOURCE x ``resources_served`` (the resources that
+    share the function, known at synth) and at least MIN_FIRST_CAP_SECONDS: the count is
+    only a floor on the contention, since parallel stacks, the shared provider's other
+    stacks and other applications of the account add to it unseen, and a cap that no 429
+    calls for costs nothing.
+    Every answer to an attempt sent after a wait at the full cap then moves log(cap)
+    towards where TARGET_THROTTLED_SHARE of such attempts are throttled: the bucket does
+    not care who asks, so this invocation's own 429 share measures the whole account's
+    load. The cap stays below max(first cap, elapsed x CAP_PER_ELAPSED), so no invocation
+    sleeps long early in a deploy while others finish; below a quarter of the time left,
+    so retries come faster near the deadline; and below COUNT_CEILING first caps, so no
+    invocation learns a sleep so long that it idles the API once the others are done,
+    unless the answers outweigh the count: while the smoothed 429 share of all answers
+    stays above EVIDENCE_SHARE, each 429 grows the cap by EVIDENCE_GROWTH past that ceiling.
     Once the invocation has met throttling, a new call also waits a first window.
     """
 
@@ -87,12 +96,18 @@ class RetryPolicy:
         resources_served: int | None = None,
         deadline: Deadline | None = None,
         seconds_per_resource: float = SECONDS_PER_RESOURCE,
+        min_first_cap: float = MIN_FIRST_CAP_SECONDS,
+        target_share: float = TARGET_THROTTLED_SHARE,
+        evidence_share: float = EVIDENCE_SHARE,
     ) -> None:
         self._timing = timing
         self._deadline = deadline
-        first = resources_served * seconds_per_resource if resources_served else DEFAULT_CAP_SECONDS
+        first = max(min_first_cap, (resources_served or 0) * seconds_per_resource)
         self._first_cap = min(MAX_CAP_SECONDS, max(MIN_CAP_SECONDS, first))
         self._log_cap = math.log(self._first_cap)
+        self._target = target_share
+        self._evidence = evidence_share
+        self._share = target_share  # the smoothed 429 share, from where it should settle
         self._started = timing.clock()
         self._lock = threading.Lock()
         self._throttled_once = False
@@ -101,6 +116,11 @@ class RetryPolicy:
     @property
     def cap(self) -> float:
         return math.exp(self._log_cap)
+
+    @property
+    def throttled_share(self) -> float:
+        """The smoothed share of this invocation's recent answers that were 429s."""
+        return self._share
 
     def before_call(self) -> float:
         """The wait before a call's first attempt: none until throttling was met."""
@@ -122,8 +142,6 @@ class RetryPolicy:
         self._learn(throttled=False)
 
     def throttled(self) -> None:
-        with self._lock:
-            self._throttled_once = True
         self._learn(throttled=True)
 
     def _backoff(self) -> Backoff:
@@ -132,16 +150,24 @@ class RetryPolicy:
 
     def _learn(self, *, throttled: bool) -> None:
         with self._lock:
-            if not self._sent_at_full_cap:  # a call's early retries say little of the load
-                return
-            share = THROTTLED_SHARE
-            z = (float(throttled) - share) / math.sqrt(share * (1.0 - share))
-            self._set(self._log_cap + LEARNING_GAIN * z)
+            self._throttled_once |= throttled
+            self._share += (float(throttled) - self._share) / SHARE_MEMORY
+            if throttled and self._outweighs_count():
+                self._set(self._log_cap + EVIDENCE_GROWTH)
+            elif self._sent_at_full_cap:  # a call's early retries say little of the load
+                share = self._target
+                z = (float(throttled) - share) / math.sqrt(share * (1.0 - share))
+                self._set(self._log_cap + LEARNING_GAIN * z)
             self._clamp()
+
+    def _outweighs_count(self) -> bool:
+        return self._share > self._evidence
 
     def _clamp(self) -> None:
         elapsed = self._timing.clock() - self._started
-        limit = min(self._first_cap * CAP_CEILING, max(self._first_cap, elapsed * CAP_PER_ELAPSED))
+        limit = max(self._first_cap, elapsed * CAP_PER_ELAPSED)
+        if not self._outweighs_count():
+            limit = min(limit, self._first_cap * COUNT_CEILING)
         if self._deadline is not None:
             limit = min(limit, max(MIN_CAP_SECONDS, self._deadline.remaining() / 4))
         self._set(min(self._log_cap, math.log(limit)))

@@ -3,7 +3,8 @@
 An event says what to do; the stack it came from says whether it still matters (a stale
 re-delivery), whether it is a rollback, and whether another resource of the stack still
 declares the number. ``read_story`` asks a ``StoryReader`` (``CloudFormationStoryReader``
-in production: DescribeStacks and ListStackResources, read-only) within a few seconds;
+in production: DescribeStacks and ListStackResources, or DescribeStackResources where
+listing is refused; all read-only) within a few seconds;
 when CloudFormation cannot tell, the story is unknown and the handler works as if it had
 not asked. The decisions are pure functions of what was read.
 """
@@ -175,6 +176,26 @@ class CloudFormationStoryReader:
         return status
 
     def stack_resources(self, stack_id: str) -> tuple[StackResource, ...]:
+        """ListStackResources, page by page; DescribeStackResources when that is refused.
+
+        Both are read-only and documented for the purpose; DescribeStackResources returns
+        at most 100 resources, enough for a stack of custom resources that share a number.
+        """
+        try:
+            return self._listed_resources(stack_id)
+        except StoryUnavailableError as listing:
+            try:
+                reply = self._call(
+                    "DescribeStackResources",
+                    stack_id,
+                    "describe_stack_resources",
+                    StackName=stack_id,
+                )
+            except StoryUnavailableError as describing:
+                raise StoryUnavailableError(f"{listing}; {describing}") from None
+            return tuple(_resources(reply.get("StackResources"), "DescribeStackResources"))
+
+    def _listed_resources(self, stack_id: str) -> tuple[StackResource, ...]:
         resources: list[StackResource] = []
         token: str | None = None
         while True:
@@ -186,7 +207,7 @@ class CloudFormationStoryReader:
                 StackName=stack_id,
                 **paging,
             )
-            resources.extend(_resources(reply.get("StackResourceSummaries")))
+            resources.extend(_resources(reply.get("StackResourceSummaries"), "ListStackResources"))
             next_token = reply.get("NextToken")
             if not isinstance(next_token, str) or not next_token or next_token == token:
                 return tuple(resources)
@@ -214,12 +235,12 @@ class CloudFormationStoryReader:
         return self._clients[region]
 
 
-def _resources(summaries: object) -> Iterable[StackResource]:
+def _resources(summaries: object, operation: str) -> Iterable[StackResource]:
     if not isinstance(summaries, list):
-        raise StoryUnavailableError("ListStackResources answered without StackResourceSummaries")
+        raise StoryUnavailableError(f"{operation} answered without its list of resources")
     for summary in summaries:
         if not isinstance(summary, dict):
-            raise StoryUnavailableError("ListStackResources answered something unexpected")
+            raise StoryUnavailableError(f"{operation} answered something unexpected")
         physical_id = summary.get("PhysicalResourceId")
         yield StackResource(
             logical_id=str(summary.get("LogicalResourceId", "")),

@@ -127,7 +127,11 @@ def test_role_grants_two_chime_actions_its_stack_read_only_and_its_own_log_group
             "Resource": "*",
         },
         {
-            "Action": ["cloudformation:DescribeStacks", "cloudformation:ListStackResources"],
+            "Action": [
+                "cloudformation:DescribeStackResources",
+                "cloudformation:DescribeStacks",
+                "cloudformation:ListStackResources",
+            ],
             "Effect": "Allow",
             "Resource": {"Ref": "AWS::StackId"},
         },

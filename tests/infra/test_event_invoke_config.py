@@ -32,7 +32,11 @@ from tests.infra.test_shared_provider import FUNCTION_TYPE, of_type, provider_te
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("cdk")]
 
 INVOKE_CONFIG_TYPE = "AWS::Lambda::EventInvokeConfig"
-STACK_READS = ["cloudformation:DescribeStacks", "cloudformation:ListStackResources"]
+STACK_READS = [
+    "cloudformation:DescribeStackResources",
+    "cloudformation:DescribeStacks",
+    "cloudformation:ListStackResources",
+]
 
 
 def invoke_config_of(template: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

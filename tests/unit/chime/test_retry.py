@@ -9,10 +9,13 @@ import pytest
 
 from phone_number_settings_chime.deadline import Deadline, Timing
 from phone_number_settings_chime.retry import (
-    CAP_CEILING,
-    DEFAULT_CAP_SECONDS,
+    CAP_PER_ELAPSED,
+    COUNT_CEILING,
+    EVIDENCE_SHARE,
+    FULL_CAP_ATTEMPT,
     MIN_ATTEMPT_SECONDS,
     MIN_CAP_SECONDS,
+    MIN_FIRST_CAP_SECONDS,
     SECONDS_PER_RESOURCE,
     UNREACHABLE,
     AttemptLimits,
@@ -42,23 +45,28 @@ TOP = 1.0 - 1e-12  # a draw at the top of the window: the delay is the window
 def policy(
     clock: SteppedClock, resources_served: int | None = 8, deadline: Deadline | None = None
 ) -> RetryPolicy:
-    """A policy whose first cap is 2 s with 8 resources, whatever SECONDS_PER_RESOURCE is."""
+    """A policy whose first cap is 2 s with 8 resources, whatever the constants are."""
     return RetryPolicy(
         clock.timing(random=TOP),
         resources_served=resources_served,
         deadline=deadline,
         seconds_per_resource=0.25,
+        min_first_cap=MIN_CAP_SECONDS,
     )
 
 
-def test_the_first_cap_follows_the_resources_sharing_the_function() -> None:
-    clock = SteppedClock()
-    timing = clock.timing()
-    assert RetryPolicy(timing, resources_served=8).cap == pytest.approx(8 * SECONDS_PER_RESOURCE)
-    assert RetryPolicy(timing, resources_served=None).cap == pytest.approx(DEFAULT_CAP_SECONDS)
-    assert RetryPolicy(timing, resources_served=1).cap == pytest.approx(
-        max(MIN_CAP_SECONDS, SECONDS_PER_RESOURCE)
+def test_the_count_only_raises_the_first_cap() -> None:
+    timing = SteppedClock().timing()
+    many = round(3 * MIN_FIRST_CAP_SECONDS / SECONDS_PER_RESOURCE)
+    assert RetryPolicy(timing, resources_served=many).cap == pytest.approx(
+        many * SECONDS_PER_RESOURCE
     )
+    # a small count (one of several stacks deployed at once) or none (the shared provider)
+    # starts where an unknown count does
+    for told in (None, 1, 3):
+        assert RetryPolicy(timing, resources_served=told).cap == pytest.approx(
+            MIN_FIRST_CAP_SECONDS
+        )
 
 
 def test_waits_grow_to_the_cap_within_a_call_and_calls_are_paced_only_after_throttling() -> None:
@@ -73,39 +81,67 @@ def test_waits_grow_to_the_cap_within_a_call_and_calls_are_paced_only_after_thro
     assert retries.before_call() == pytest.approx(0.5)  # a quarter of the cap
 
 
-def test_the_cap_grows_on_throttling_at_full_cap_and_shrinks_on_acceptance() -> None:
+def answer(retries: RetryPolicy, pattern: str, attempt: int = FULL_CAP_ATTEMPT) -> None:
+    """Answers to attempts sent after full-cap waits: T for a 429, A for an acceptance."""
+    for letter in pattern:
+        retries.before_retry(attempt)
+        if letter == "T":
+            retries.throttled()
+        else:
+            retries.accepted()
+
+
+def test_a_right_count_keeps_the_cap_within_its_ceiling() -> None:
+    # GIVEN a count that is right: about the target share of 429s, run after run
     clock = SteppedClock()
     retries = policy(clock)
     clock.now += 1000  # late enough that the elapsed-time bound does not hold the cap
     first = retries.cap
-    for attempt in range(1, 13):
-        retries.before_retry(attempt)
-        retries.throttled()
-    grown = retries.cap
-    assert first * 1.5 < grown <= first * CAP_CEILING  # never past the ceiling
-    retries.before_retry(3)
-    retries.accepted()
-    assert retries.cap < grown
+    # WHEN 429s outnumber acceptances six to one (a little above the target), for long
+    answer(retries, "TTTTTTA" * 40 + "TTTTTT")
+    # THEN the cap grew, but the count held it at COUNT_CEILING first caps
+    assert retries.throttled_share <= EVIDENCE_SHARE
+    assert retries.cap == pytest.approx(first * COUNT_CEILING)
+    # and an acceptance brings it down
+    answer(retries, "A")
+    assert retries.cap < first * COUNT_CEILING / 1.5
 
 
-def test_early_retries_do_not_move_the_cap() -> None:
+def test_sustained_429s_outweigh_a_count_that_is_too_small() -> None:
+    # GIVEN a function told 8 resources share it, while many more do (parallel stacks)
+    clock = SteppedClock()
+    retries = policy(clock)
+    clock.now += 1000
+    first = retries.cap
+    # WHEN nearly every answer is a 429
+    answer(retries, "TTTTTTTTTA" * 3 + "T" * 20)
+    # THEN the waits grow far past the ceiling the count would set
+    assert retries.throttled_share > EVIDENCE_SHARE
+    assert retries.before_retry(FULL_CAP_ATTEMPT) > 4 * first * COUNT_CEILING
+    # and once the load eases, the acceptances bring the cap back under the count's ceiling
+    answer(retries, "AAAA")
+    assert retries.throttled_share <= EVIDENCE_SHARE
+    assert retries.cap <= first * COUNT_CEILING + 1e-9
+
+
+def test_early_retries_do_not_move_the_cap_while_the_share_is_ordinary() -> None:
     clock = SteppedClock()
     retries = policy(clock)
     clock.now += 1000
     first = retries.cap
     for attempt in (1, 2):  # windows of cap/4 and cap/2
-        retries.before_retry(attempt)
-        retries.throttled()
+        answer(retries, "T", attempt=attempt)
     assert retries.cap == pytest.approx(first)
 
 
 def test_the_cap_stays_below_elapsed_time_and_the_time_left() -> None:
     clock = SteppedClock()
     retries = policy(clock, deadline=Deadline.after(290, clock))
-    for attempt in range(1, 200):  # a long run of 429s early on: held at the first cap
+    for attempt in range(1, 200):  # a long run of 429s early on: held near the first cap
         clock.now += 0.01
-        assert retries.before_retry(attempt) <= 2.0 + 1e-9
+        assert retries.before_retry(attempt) <= max(2.0, (clock.now - 100) * CAP_PER_ELAPSED) + 1e-9
         retries.throttled()
+    assert retries.throttled_share > EVIDENCE_SHARE  # evidence lifts the count, not these
     clock.now = 100 + 286  # 4 s before the deadline
     assert retries.before_retry(10) <= 1.0 + 1e-9
 
@@ -114,7 +150,6 @@ def test_the_same_draws_give_the_same_waits() -> None:
     def trace(seed: int) -> list[float]:
         clock = SteppedClock()
         draws = random.Random(seed)
-        retries = RetryPolicy(clock.timing(), resources_served=20)
         retries = RetryPolicy(Timing(clock, clock.sleep, draws.random), resources_served=20)
         waits = []
         for k in range(40):
@@ -152,7 +187,10 @@ def test_retries_transient_errors_until_success() -> None:
         transient_cause=lambda e: "throttled" if isinstance(e, Throttled) else None,
         deadline=Deadline.after(60, clock),
         policy=RetryPolicy(
-            clock.timing(random=0.5), resources_served=16, seconds_per_resource=0.25
+            clock.timing(random=0.5),
+            resources_served=16,
+            seconds_per_resource=0.25,
+            min_first_cap=MIN_CAP_SECONDS,
         ),  # cap 4 s
         timing=clock.timing(random=0.5),
         limits=LIMITS,
@@ -197,7 +235,10 @@ def test_stops_before_the_deadline_counting_the_slowest_attempt() -> None:
             transient_cause=lambda e: "throttled",
             deadline=Deadline.after(10, clock),
             policy=RetryPolicy(
-                clock.timing(random=1.0), resources_served=4, seconds_per_resource=0.25
+                clock.timing(random=1.0),
+                resources_served=4,
+                seconds_per_resource=0.25,
+                min_first_cap=MIN_CAP_SECONDS,
             ),  # cap 1 s
             timing=clock.timing(random=1.0),
             limits=LIMITS,
@@ -240,7 +281,9 @@ def test_every_attempt_waits_no_longer_than_the_time_left() -> None:
         raise TimeoutError
 
     timing = clock.timing(random=1.0)
-    policy = RetryPolicy(timing, resources_served=4, seconds_per_resource=0.25)  # cap 1 s
+    policy = RetryPolicy(
+        timing, resources_served=4, seconds_per_resource=0.25, min_first_cap=MIN_CAP_SECONDS
+    )  # cap 1 s
     exhausted = unreachable_until_exhausted(attempt, clock, 7, AttemptLimits(10.0), policy)
     # THEN the hung attempt waits only for what is left, and the deadline is never passed
     assert windows == [7.0, 6.25]
