@@ -20,6 +20,18 @@ from tests.docs.markdown import REPO_ROOT, fenced_blocks
 PAGES = REPO_ROOT / "docs"
 
 
+def command_sample(page: str, prompt: str) -> tuple[str, str]:
+    """The one ``text`` block of a reference page that starts with ``prompt``: its command
+    line, and the output shown below it."""
+    (sample,) = [
+        block
+        for block in fenced_blocks((PAGES / "reference" / page).read_text(), "text")
+        if block.startswith(prompt)
+    ]
+    command, output = sample.split("\n", 1)
+    return command, output
+
+
 def test_the_adopt_sample_is_what_adopt_writes(
     chime: ChimeBackend, aws_env: dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -32,12 +44,7 @@ def test_the_adopt_sample_is_what_adopt_writes(
 def test_the_plan_sample_is_what_plan_prints(
     chime: ChimeBackend, aws_env: dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (sample,) = [
-        block
-        for block in fenced_blocks((PAGES / "reference" / "plan.md").read_text(), "text")
-        if block.startswith("$ phone-number-settings plan --template")
-    ]
-    command, expected = sample.split("\n", 1)
+    command, expected = command_sample("plan.md", "$ phone-number-settings plan --template")
     chime.seed_number(
         "+12065550100",
         product_type="SipMediaApplicationDialIn",
@@ -57,12 +64,7 @@ def test_the_plan_sample_is_what_plan_prints(
 
 
 def test_the_cfn_lint_sample_is_what_cfn_lint_prints() -> None:
-    (sample,) = [
-        block
-        for block in fenced_blocks((PAGES / "reference" / "cfn-lint.md").read_text(), "text")
-        if block.startswith("$ cfn-lint")
-    ]
-    command, expected = sample.split("\n", 1)
+    command, expected = command_sample("cfn-lint.md", "$ cfn-lint")
     done = subprocess.run(
         [str(Path(sys.executable).parent / "cfn-lint"), *shlex.split(command)[2:]],
         cwd=PAGES / "samples",
@@ -78,23 +80,15 @@ def test_the_move_sample_is_what_plan_prints(
     *,
     chime: ChimeBackend,
     aws_env: dict[str, str],
-    cloudformation_stacks: FakeCloudFormationServer,
-    monkeypatch: pytest.MonkeyPatch,
+    cloudformation_env: FakeCloudFormationServer,
     capsys: pytest.CaptureFixture[str],
     tmp_path: Path,
 ) -> None:
-    (sample,) = [
-        block
-        for block in fenced_blocks((PAGES / "reference" / "plan.md").read_text(), "text")
-        if block.startswith("$ phone-number-settings plan --app")
-    ]
-    command, expected = sample.split("\n", 1)
-    monkeypatch.setenv("AWS_ENDPOINT_URL_CLOUDFORMATION", cloudformation_stacks.endpoint_url)
-    monkeypatch.setenv("AWS_CA_BUNDLE", cloudformation_stacks.ca_path)
+    command, expected = command_sample("plan.md", "$ phone-number-settings plan --app")
     # Old was deployed with the number; its template no longer has it, New's now does.
     old = stack_arn("us-west-2", "Old")
-    cloudformation_stacks.backend.add_stack(old, "Old", "CREATE_COMPLETE")
-    cloudformation_stacks.backend.set_resource(
+    cloudformation_env.backend.add_stack(old, "Old", "CREATE_COMPLETE")
+    cloudformation_env.backend.set_resource(
         old,
         "FrontDesk",
         "CREATE_COMPLETE",

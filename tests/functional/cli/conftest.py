@@ -20,15 +20,10 @@ def never_updates(chime: ChimeBackend, aws_env: dict[str, str]) -> Iterator[None
 
 @pytest.fixture(autouse=True)
 def cloudformation_api_env(
-    aws_env: dict[str, str],
-    cloudformation_stacks: FakeCloudFormationServer,
-    monkeypatch: pytest.MonkeyPatch,
+    cloudformation_env: FakeCloudFormationServer,
 ) -> FakeCloudFormationServer:
     """Every test: plan's CloudFormation reads go to the stand-in, holding no stack yet."""
-    monkeypatch.setenv("AWS_ENDPOINT_URL_CLOUDFORMATION", cloudformation_stacks.endpoint_url)
-    # botocore trusts its own CA bundle, not SSL_CERT_FILE.
-    monkeypatch.setenv("AWS_CA_BUNDLE", cloudformation_stacks.ca_path)
-    return cloudformation_stacks
+    return cloudformation_env
 
 
 @pytest.fixture
