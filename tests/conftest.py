@@ -105,3 +105,16 @@ def aws_env(
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     return env
+
+
+@pytest.fixture
+def cloudformation_env(
+    aws_env: dict[str, str],
+    cloudformation_stacks: FakeCloudFormationServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> FakeCloudFormationServer:
+    """boto3's CloudFormation clients of the test go to the stand-in (no stacks yet)."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL_CLOUDFORMATION", cloudformation_stacks.endpoint_url)
+    # botocore trusts its own CA bundle, not SSL_CERT_FILE.
+    monkeypatch.setenv("AWS_CA_BUNDLE", cloudformation_stacks.ca_path)
+    return cloudformation_stacks

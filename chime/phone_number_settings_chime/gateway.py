@@ -15,7 +15,7 @@ import logging
 import queue
 import threading
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 import boto3
 import botocore.exceptions
@@ -56,6 +56,15 @@ CLIENT_CONFIG: Final = Config(
     retries={"total_max_attempts": 1, "mode": "standard"},
     connect_timeout=5,
     read_timeout=10,
+    user_agent_extra="PhoneNumberSettings",
+)
+# Reading CloudFormation (the handler's story, plan's check of moves across stacks): one
+# retry inside botocore (throttling, a dropped connection), each attempt short; the
+# callers bound the whole read in time.
+CLOUDFORMATION_CLIENT_CONFIG: Final = Config(
+    retries={"total_max_attempts": 2, "mode": "standard"},
+    connect_timeout=2,
+    read_timeout=3,
     user_agent_extra="PhoneNumberSettings",
 )
 # The Lambda waits for one attempt at most this long (and never past its deadline), and
@@ -151,23 +160,39 @@ def bounded(call: Callable[[], T], seconds: float) -> T:
 
     An abandoned attempt ends in the background when botocore's own timeouts fire.
     """
-    outcome: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=1)
+    return Started(call).result(seconds)
 
-    def run() -> None:
-        try:
-            outcome.put((True, call()))
-        except BaseException as error:  # handed to the caller, never lost
-            outcome.put((False, error))
 
-    threading.Thread(target=run, name="chime-attempt", daemon=True).start()
-    try:
-        ok, value = outcome.get(timeout=seconds)
-    except queue.Empty:
-        raise AttemptTimedOut(seconds) from None
-    if not ok:
-        raise value
-    result: T = value
-    return result
+class Started(Generic[T]):
+    """``call()`` running on a daemon thread from now; ``result`` waits for it, bounded.
+
+    A daemon thread, so that a call abandoned after its time never holds up the exit.
+    """
+
+    def __init__(self, call: Callable[[], T], name: str = "chime-attempt") -> None:
+        self._outcome: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=1)
+        self._taken: tuple[bool, Any] | None = None
+
+        def run() -> None:
+            try:
+                self._outcome.put((True, call()))
+            except BaseException as error:  # handed to the caller, never lost
+                self._outcome.put((False, error))
+
+        threading.Thread(target=run, name=name, daemon=True).start()
+
+    def result(self, seconds: float) -> T:
+        """The call's value (or its exception, raised); AttemptTimedOut after ``seconds``."""
+        if self._taken is None:
+            try:
+                self._taken = self._outcome.get(timeout=max(0.0, seconds))
+            except queue.Empty:
+                raise AttemptTimedOut(seconds) from None
+        ok, value = self._taken
+        if not ok:
+            raise value
+        result: T = value
+        return result
 
 
 class ChimeGateway:

@@ -2,7 +2,9 @@
 
 Exit codes, like ``terraform plan -detailed-exitcode``: 0 nothing to change, 2 changes
 (or drift, or values known only at deploy), 1 an error or a resource a deploy would fail on.
-Read-only: the only Chime call is GetPhoneNumber.
+Read-only: the only Chime call is GetPhoneNumber. With a cloud assembly of more than one
+stack, ListStackResources on those stacks too, to warn of numbers moving across them
+(``moves``); a warning does not change the exit code.
 
 ``phone-number-settings adopt`` writes declarations matching the numbers already live
 (ListPhoneNumbers only): exit 0 written, 1 an error.
@@ -26,6 +28,13 @@ from phone_number_settings_cli.gateways import (
     ReadOnlyGateways,
     configured_region,
 )
+from phone_number_settings_cli.moves import (
+    MOVE_CHECK_SECONDS,
+    CloudFormationStacks,
+    DeployedRead,
+    StackLister,
+    with_move_warnings,
+)
 from phone_number_settings_cli.plan import ReaderFactory, exit_code, plan_all
 from phone_number_settings_cli.render import render_json, render_table
 from phone_number_settings_core.errors import (
@@ -45,6 +54,7 @@ from phone_number_settings_templates.reader import (
     TemplateError,
     TemplateResource,
     read_assembly,
+    read_assembly_stacks,
     read_template,
 )
 
@@ -111,7 +121,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     source = plan.add_mutually_exclusive_group(required=True)
     source.add_argument(
-        "--app", type=Path, metavar="DIR", help="a cloud assembly directory, e.g. cdk.out"
+        "--app",
+        type=Path,
+        metavar="DIR",
+        help="a cloud assembly directory, e.g. cdk.out; with more than one stack, their "
+        "deployed resources are listed too (ListStackResources) to warn of numbers moving "
+        "across them",
     )
     source.add_argument("--template", type=Path, metavar="FILE", help="one template (JSON or YAML)")
     plan.add_argument(
@@ -204,6 +219,7 @@ def run(
     listers: Callable[[], ListerFactory] = lambda: ReadOnlyGateways(
         deadline_purpose=ADOPT_DEADLINE_PURPOSE
     ),
+    stacks: Callable[[], StackLister] = CloudFormationStacks,
 ) -> int:
     """The command with its collaborators handed in; returns the exit code."""
     try:
@@ -229,10 +245,23 @@ def run(
             if args.app
             else read_template(args.template, parameters=parameters)
         )
+        # A move across stacks is seen only where a plan holds more than one stack.
+        assembly_stacks = read_assembly_stacks(args.app) if args.app else ()
     except TemplateError as error:
         print(f"error: {error}", file=stderr)
         return EXIT_ERROR
     region = _once(configured_region)
+    deployed = (
+        DeployedRead(
+            assembly_stacks,
+            stacks(),
+            region=region,
+            seconds=min(MOVE_CHECK_SECONDS, args.timeout),
+            clock=clock,
+        )
+        if len(assembly_stacks) > 1
+        else None
+    )
 
     def default_region(declaration: TemplateResource) -> str:
         return declaration.stack_region or region()
@@ -248,6 +277,11 @@ def run(
         concurrency=args.concurrency,
         progress=progress,
     )
+    if deployed is not None:
+        reading = deployed.collect()
+        if (notice := reading.notice()) is not None:
+            print(notice, file=stderr, flush=True)
+        plans = with_move_warnings(plans, assembly_stacks, reading)
     stdout.write(render_json(plans) if args.json else render_table(plans))
     stdout.flush()
     return exit_code(plans)

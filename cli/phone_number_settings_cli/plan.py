@@ -94,6 +94,9 @@ class ResourcePlan:
     notes: tuple[str, ...] = ()
     # Every rule the declaration breaks (INVALID), each in full; ``reason`` joins them.
     problems: tuple[str, ...] = ()
+    # What a deploy in the wrong order could undo (a number moving across stacks); these
+    # do not change the exit code: the deploy itself would not fail.
+    warnings: tuple[str, ...] = ()
     # The number declared, when known despite other broken rules: compared with the others.
     number: NumberKey | None = field(default=None, compare=False)
 

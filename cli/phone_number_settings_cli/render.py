@@ -5,7 +5,7 @@ JSON shape (keys are stable; values that are not known are ``null``)::
     {"format_version": 1, "exit_code": 0 | 1 | 2,
      "summary": {"resources": int, "calls": int, "no_change": int, "change": int,
                  "known_at_deploy": int, "blocked": int, "invalid": int,
-                 "not_found": int, "error": int},
+                 "not_found": int, "error": int, "warnings": int},
      "resources": [{
         "stack": str, "logical_id": str, "source": str, "condition": str | null,
         "construct_path": str | null,    # the CDK construct's path, e.g. "Telephony/SupportLine"
@@ -22,7 +22,8 @@ JSON shape (keys are stable; values that are not known are ``null``)::
                      "expression": str | null}],   # the intrinsic, when known at deploy
         "calls": [{"operation": "UpdatePhoneNumber", "phone_number_id": str,
                    "detail": str, "value": str}],  # in the order a deploy makes them
-        "notes": [str]}]}
+        "notes": [str],
+        "warnings": [str]}]}             # e.g. the number moves across stacks: deploy order
 """
 
 from __future__ import annotations
@@ -125,6 +126,7 @@ def _resource_lines(plan: ResourcePlan) -> list[str]:
     elif plan.status in (Status.NO_CHANGE, Status.KNOWN_AT_DEPLOY) and plan.live is not None:
         lines.append("  calls a deploy would make: none")
     lines.extend(f"  note: {_clean(note)}" for note in plan.notes)
+    lines.extend(f"  WARNING: {_clean(warning)}" for warning in plan.warnings)
     return lines
 
 
@@ -161,13 +163,16 @@ def _summary_line(plans: Sequence[ResourcePlan]) -> str:
         if counts[status.value]
     ]
     noun = "resource" if len(plans) == 1 else "resources"
-    return f"Plan: {len(plans)} {noun}: {', '.join(parts)}."
+    warnings = counts["warnings"]
+    warned = f"; {warnings} WARNING{'S' if warnings != 1 else ''}" if warnings else ""
+    return f"Plan: {len(plans)} {noun}: {', '.join(parts)}{warned}."
 
 
 def _summary(plans: Sequence[ResourcePlan]) -> dict[str, int]:
     summary = {"resources": len(plans), "calls": sum(len(plan.calls) for plan in plans)}
     for status in Status:
         summary[status.value] = sum(1 for plan in plans if plan.status == status)
+    summary["warnings"] = sum(len(plan.warnings) for plan in plans)
     return summary
 
 
@@ -217,6 +222,7 @@ def _resource_json(plan: ResourcePlan) -> dict[str, Any]:
             for call in plan.calls
         ],
         "notes": list(plan.notes),
+        "warnings": list(plan.warnings),
     }
 
 

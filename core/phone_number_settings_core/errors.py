@@ -143,3 +143,11 @@ class StoryUnavailableError(PhoneNumberSettingsError):
 
     Never ends an event: the handler then acts on the event alone and logs this message.
     """
+
+
+class StackResourcesUnavailableError(PhoneNumberSettingsError):
+    """CloudFormation could not list a stack's resources for ``plan`` (unreachable,
+    refused, throttled, unexpected).
+
+    Never fails the plan: its check of moves across stacks is skipped, saying this.
+    """

@@ -31,6 +31,14 @@ class ProductType(StrEnum):
 
 
 RESOURCE_TYPE: Final = "Custom::PhoneNumberSettings"
+# How a PhoneNumberSettings resource can be typed in a template; its PhysicalResourceId is
+# the number.
+SETTINGS_RESOURCE_TYPES: Final = frozenset({RESOURCE_TYPE, "AWS::CloudFormation::CustomResource"})
+# A stack's resource in these statuses no longer declares anything (DELETE_SKIPPED:
+# retained, out of the stack). DELETE_FAILED is not among them: it is still in the stack.
+RESOURCE_LEAVING_STATUSES: Final = frozenset(
+    {"DELETE_IN_PROGRESS", "DELETE_COMPLETE", "DELETE_SKIPPED"}
+)
 # Where the shared provider stack (one per account and Region) publishes its ServiceToken.
 SHARED_PROVIDER_EXPORT_NAME: Final = "PhoneNumberSettings-ServiceToken"
 SHARED_PROVIDER_PARAMETER_NAME: Final = "/phone-number-settings/service-token"

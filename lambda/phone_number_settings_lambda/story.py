@@ -18,11 +18,15 @@ from typing import Any, Final, Protocol
 
 import boto3
 import botocore.exceptions
-from botocore.config import Config
 
-from phone_number_settings_chime.gateway import AttemptTimedOut, bounded, plain_words
+from phone_number_settings_chime.gateway import (
+    CLOUDFORMATION_CLIENT_CONFIG,
+    AttemptTimedOut,
+    bounded,
+    plain_words,
+)
 from phone_number_settings_core.errors import StoryUnavailableError
-from phone_number_settings_core.rules import RESOURCE_TYPE
+from phone_number_settings_core.rules import RESOURCE_LEAVING_STATUSES, SETTINGS_RESOURCE_TYPES
 
 logger = logging.getLogger(__name__)
 
@@ -34,25 +38,11 @@ ROLLBACK_STATUSES: Final = frozenset(
 # The statuses in which every resource of the stack is on its way out: a stack delete, and
 # the rollback of a failed stack create. No resource then keeps a number for another.
 STACK_LEAVING_STATUSES: Final = frozenset({"DELETE_IN_PROGRESS", "ROLLBACK_IN_PROGRESS"})
-# A resource in these statuses no longer declares anything (DELETE_SKIPPED: retained, out
-# of the stack). DELETE_FAILED is not among them: the resource is still in the stack.
-RESOURCE_LEAVING_STATUSES: Final = frozenset(
-    {"DELETE_IN_PROGRESS", "DELETE_COMPLETE", "DELETE_SKIPPED"}
-)
-# How a PhoneNumberSettings resource can be typed in a template.
-SETTINGS_RESOURCE_TYPES: Final = frozenset({RESOURCE_TYPE, "AWS::CloudFormation::CustomResource"})
 
 # Reading the story waits at most this long, and at most this share of the event's time.
 READ_MAX_SECONDS: Final = 5.0
 READ_MIN_SECONDS: Final = 0.5
 READ_SHARE_OF_EVENT: Final = 0.1
-# One retry inside botocore (throttling, a dropped connection), all within the budget.
-CLIENT_CONFIG: Final = Config(
-    retries={"total_max_attempts": 2, "mode": "standard"},
-    connect_timeout=2,
-    read_timeout=3,
-    user_agent_extra="PhoneNumberSettings",
-)
 # A StackId: arn:PARTITION:cloudformation:REGION:ACCOUNT:stack/NAME/UUID
 _ARN_FIELDS: Final = 6
 _REGION_FIELD: Final = 3
@@ -240,7 +230,7 @@ class CloudFormationStoryReader:
         if region not in self._clients:
             session = self._session_factory()
             self._clients[region] = session.client(
-                "cloudformation", region_name=region, config=CLIENT_CONFIG
+                "cloudformation", region_name=region, config=CLOUDFORMATION_CLIENT_CONFIG
             )
         return self._clients[region]
 

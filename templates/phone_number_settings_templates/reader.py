@@ -68,6 +68,15 @@ class TemplateResource:
     source: str = ""
 
 
+@dataclass(frozen=True)
+class AssemblyStack:
+    """A stack of a cloud assembly, whatever it declares: its name, and its region when the
+    manifest names one."""
+
+    name: str
+    region: str | None = None
+
+
 def is_intrinsic(value: object) -> bool:
     """True for a value CloudFormation resolves at deploy: ``{"Ref": ..}``, ``{"Fn::..": ..}``."""
     if not isinstance(value, Mapping) or len(value) != 1:
@@ -134,6 +143,14 @@ def read_assembly(
         )
     _check_declared(given, declared, directory)
     return tuple(declarations)
+
+
+def read_assembly_stacks(directory: Path) -> tuple[AssemblyStack, ...]:
+    """Every stack of a cloud assembly (nested assemblies too), in manifest order, including
+    stacks that declare no ``Custom::PhoneNumberSettings``."""
+    return tuple(
+        AssemblyStack(stack, region) for _, stack, region in _stack_templates(directory, seen=set())
+    )
 
 
 def load_template(path: Path) -> Mapping[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -108,3 +109,10 @@ def without_sources(document: dict[str, Any]) -> dict[str, Any]:
     for resource in document["resources"]:
         resource.pop("source")
     return document
+
+
+def closed_port() -> int:
+    """A port nobody listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])  # closed again when the block ends

@@ -5,12 +5,10 @@ from __future__ import annotations
 import io
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +26,7 @@ from tests.functional.cli.plan_support import (
     CONSOLE_SCRIPT,
     NUMBER,
     YAML_EXAMPLE,
+    closed_port,
     only,
     plan,
     plan_template,
@@ -150,21 +149,6 @@ def run_command(argv: list[str], aws_env: dict[str, str]) -> subprocess.Complete
     """A process with the test's AWS settings (the fakes) and no other AWS_* variable."""
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("AWS_")}, **aws_env}
     return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60, check=False)
-
-
-@pytest.fixture
-def silent_port() -> Iterator[int]:
-    """A port whose connections are accepted (by the kernel) and never answered."""
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(16)
-        yield int(listener.getsockname()[1])
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])  # closed again when the block ends
 
 
 class TestNetworkEdge:

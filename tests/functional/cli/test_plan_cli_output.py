@@ -42,6 +42,7 @@ class TestOutputAndExitCodes:
             "invalid": 0,
             "not_found": 1,
             "error": 0,
+            "warnings": 0,
         }
         line = document["resources"][0]
         assert line == {
@@ -83,6 +84,7 @@ class TestOutputAndExitCodes:
                 }
             ],
             "notes": [],
+            "warnings": [],
         }
         assert set(document["resources"][1]) == set(line)
 

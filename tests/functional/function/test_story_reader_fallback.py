@@ -15,13 +15,7 @@ CUSTOM = "Custom::PhoneNumberSettings"
 
 
 @pytest.fixture
-def reader(
-    aws_env: dict[str, str],
-    cloudformation_stacks: FakeCloudFormationServer,
-    monkeypatch: pytest.MonkeyPatch,
-) -> CloudFormationStoryReader:
-    monkeypatch.setenv("AWS_ENDPOINT_URL_CLOUDFORMATION", cloudformation_stacks.endpoint_url)
-    monkeypatch.setenv("AWS_CA_BUNDLE", cloudformation_stacks.ca_path)
+def reader(cloudformation_env: FakeCloudFormationServer) -> CloudFormationStoryReader:
     return CloudFormationStoryReader()
 
 
