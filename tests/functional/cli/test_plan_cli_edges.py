@@ -28,7 +28,6 @@ from tests.functional.cli.plan_support import (
     YAML_EXAMPLE,
     closed_port,
     only,
-    plan,
     plan_template,
     seed_example_numbers,
     template,
@@ -202,12 +201,27 @@ class TestNetworkEdge:
         path = write(
             tmp_path / "T.template.json", template(("Line", {"PhoneNumberId": NUMBER, "Name": "a"}))
         )
-        result = plan(capsys, "--template", str(path), "--json", "--timeout", "2")
-        assert result.code == 1
-        reason = only(result)["reason"]
+        # A stepped clock: the backoff's waits take no real time, so a loaded machine cannot
+        # spend the whole --timeout on the first attempt.
+        clock = SteppedClock()
+        out, err = io.StringIO(), io.StringIO()
+        code = cli.run(
+            ["plan", "--template", str(path), "--json", "--timeout", "20"],
+            readers=lambda: ReadOnlyGateways(
+                timing=clock.timing(), notice=lambda line: print(line, file=err)
+            ),
+            configured_region=configured_region,
+            stdout=out,
+            stderr=err,
+            clock=clock,
+        )
+        assert code == 1
+        (resource,) = json.loads(out.getvalue())["resources"]
+        reason = resource["reason"]
         assert reason.startswith(f"GetPhoneNumber on {NUMBER}: Chime throttled; gave up after ")
         assert reason.endswith("attempts within the plan's time budget (--timeout)")
-        assert result.err.splitlines()[0] == (
+        assert clock.sleeps
+        assert err.getvalue().splitlines()[0] == (
             "Chime throttled; retrying (the plan waits up to its --timeout)"
         )
 
