@@ -1,23 +1,20 @@
-"""The boto3 StoryReader against a local server speaking CloudFormation's query protocol.
+"""The boto3 StoryReader against the CloudFormation API stand-in, over real HTTPS.
 
-Replies are shaped per botocore's ``cloudformation`` model (XML, ``member`` lists, errors as
-``ErrorResponse``), so boto3 parses them as it would CloudFormation's.
+The stand-in speaks CloudFormation's query protocol with replies shaped by botocore's own
+model, so boto3 parses them as it would CloudFormation's.
 """
 
 from __future__ import annotations
 
 import os
 import socket
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
-from xml.sax.saxutils import escape
 
 import pytest
 
+from phone_number_settings_core.errors import StoryUnavailableError
 from phone_number_settings_fakes.chime import ChimeBackend
+from phone_number_settings_fakes.cloudformation.api_server import FakeCloudFormationServer
+from phone_number_settings_fakes.cloudformation.stacks import stack_arn
 from phone_number_settings_lambda.handler import build_handler
 from phone_number_settings_lambda.story import (
     UNKNOWN,
@@ -29,133 +26,93 @@ from phone_number_settings_lambda.story import (
 from tests.functional.conftest import Invoker
 
 NUMBER = "+12065550100"
-STACK_ID = "arn:aws:cloudformation:eu-west-1:123456789012:stack/telephony/6a1b2c3d-aaaa-bbbb"
-NAMESPACE = "http://cloudformation.amazonaws.com/doc/2010-05-15/"
-
-
-@dataclass
-class Stack:
-    """What the server tells: the status, pages of resource rows, or an error for every call."""
-
-    status: str = "UPDATE_ROLLBACK_IN_PROGRESS"
-    pages: list[list[StackResource]] = field(default_factory=list)
-    error: tuple[int, str, str] | None = None
-    requests: list[dict[str, str]] = field(default_factory=list)
-    authorizations: list[str] = field(default_factory=list)
-
-    def reply(self, form: dict[str, str]) -> tuple[int, str]:
-        if self.error is not None:
-            status, code, message = self.error
-            return status, (
-                f'<ErrorResponse xmlns="{NAMESPACE}"><Error><Type>Sender</Type>'
-                f"<Code>{code}</Code><Message>{escape(message)}</Message></Error>"
-                "<RequestId>4a5b6c</RequestId></ErrorResponse>"
-            )
-        action = form["Action"]
-        if action == "DescribeStacks":
-            result = (
-                "<Stacks><member><StackName>telephony</StackName>"
-                f"<StackId>{STACK_ID}</StackId><CreationTime>2026-11-01T00:00:00Z</CreationTime>"
-                f"<StackStatus>{self.status}</StackStatus></member></Stacks>"
-            )
-        else:
-            page = int(form.get("NextToken", "0") or 0)
-            rows = "".join(
-                f"<member><LogicalResourceId>{r.logical_id}</LogicalResourceId>"
-                + (
-                    f"<PhysicalResourceId>{r.physical_id}</PhysicalResourceId>"
-                    if r.physical_id
-                    else ""
-                )
-                + f"<ResourceType>{r.resource_type}</ResourceType>"
-                "<LastUpdatedTimestamp>2026-11-01T00:00:00Z</LastUpdatedTimestamp>"
-                f"<ResourceStatus>{r.status}</ResourceStatus></member>"
-                for r in self.pages[page]
-            )
-            token = f"<NextToken>{page + 1}</NextToken>" if page + 1 < len(self.pages) else ""
-            result = f"<StackResourceSummaries>{rows}</StackResourceSummaries>{token}"
-        return 200, (
-            f'<{action}Response xmlns="{NAMESPACE}"><{action}Result>{result}</{action}Result>'
-            f"<ResponseMetadata><RequestId>4a5b6c</RequestId></ResponseMetadata></{action}Response>"
-        )
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers["Content-Length"])).decode()
-        form = {key: values[0] for key, values in parse_qs(body).items()}
-        self.server.stack.requests.append(form)
-        self.server.stack.authorizations.append(self.headers.get("Authorization", ""))
-        status, xml = self.server.stack.reply(form)
-        payload = xml.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "text/xml")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-class _Server(ThreadingHTTPServer):
-    def __init__(self, stack: Stack) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.stack = stack
-
-
-@pytest.fixture
-def stack(aws_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
-    stack = Stack()
-    server = _Server(stack)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    monkeypatch.setenv("AWS_ENDPOINT_URL_CLOUDFORMATION", f"http://127.0.0.1:{server.server_port}")
-    yield stack
-    server.shutdown()
-    server.server_close()
-    thread.join()
+CUSTOM = "Custom::PhoneNumberSettings"
+# Not the test's default Region: the reader must follow the StackId's.
+REGION = "eu-west-1"
+STACK_ID = stack_arn(REGION, "telephony")
 
 
 def row(
     logical_id: str, physical_id: str | None = NUMBER, status: str = "UPDATE_COMPLETE"
 ) -> StackResource:
-    return StackResource(logical_id, physical_id, "Custom::PhoneNumberSettings", status)
+    return StackResource(logical_id, physical_id, CUSTOM, status)
 
 
-def test_status_is_read_in_the_stacks_region(stack: Stack) -> None:
+@pytest.fixture
+def api(cloudformation_env: FakeCloudFormationServer) -> FakeCloudFormationServer:
+    """The stand-in holding one stack in REGION, rolling back."""
+    cloudformation_env.backend.add_stack(STACK_ID, "telephony", "UPDATE_IN_PROGRESS")
+    cloudformation_env.backend.set_stack_status(STACK_ID, "UPDATE_ROLLBACK_IN_PROGRESS")
+    return cloudformation_env
+
+
+def holding(api: FakeCloudFormationServer, *rows: StackResource) -> None:
+    for resource in rows:
+        api.backend.set_resource(
+            STACK_ID,
+            resource.logical_id,
+            resource.status,
+            resource_type=resource.resource_type,
+            physical_id=resource.physical_id,
+        )
+
+
+def actions(api: FakeCloudFormationServer) -> list[str]:
+    return [call.action for call in api.controls.calls()]
+
+
+def test_status_is_read_in_the_stacks_region(api: FakeCloudFormationServer) -> None:
     story = read_story(CloudFormationStoryReader(), STACK_ID, with_resources=False, seconds=5)
     assert story == Story("UPDATE_ROLLBACK_IN_PROGRESS")
-    assert [(r["Action"], r["StackName"]) for r in stack.requests] == [("DescribeStacks", STACK_ID)]
-    assert "/eu-west-1/cloudformation/aws4_request" in stack.authorizations[0]
-
-
-def test_resources_are_read_page_by_page(stack: Stack) -> None:
-    stack.pages = [
-        [row("OldLine", status="DELETE_IN_PROGRESS"), row("Topic", None)],
-        [row("NewLine", status="CREATE_COMPLETE")],
-    ]
-    reader = CloudFormationStoryReader()
-    assert reader.stack_resources(STACK_ID) == (
-        row("OldLine", status="DELETE_IN_PROGRESS"),
-        row("Topic", None),
-        row("NewLine", status="CREATE_COMPLETE"),
+    (call,) = api.controls.calls()
+    assert (call.action, call.params["StackName"], call.region) == (
+        "DescribeStacks",
+        STACK_ID,
+        REGION,
     )
-    assert [r.get("NextToken") for r in stack.requests] == [None, "1"]
 
 
-def cold_handler(invoke: Invoker) -> None:
-    invoke.handler = build_handler(dict(os.environ), story=CloudFormationStoryReader())
+def test_resources_are_read_page_by_page(api: FakeCloudFormationServer) -> None:
+    rows = (row("OldLine", status="DELETE_IN_PROGRESS"), row("Topic", None), row("NewLine"))
+    holding(api, *rows)
+    api.backend.page_size = 2
+    assert set(CloudFormationStoryReader().stack_resources(STACK_ID)) == set(rows)
+    assert actions(api) == ["ListStackResources", "ListStackResources"]
+
+
+def test_listing_refused_falls_back_to_describing_the_resources(
+    api: FakeCloudFormationServer,
+) -> None:
+    rows = (row("Old", status="DELETE_IN_PROGRESS"), row("New", status="CREATE_COMPLETE"))
+    holding(api, *rows)
+    api.controls.refuse("ListStackResources")
+    assert set(CloudFormationStoryReader().stack_resources(STACK_ID)) == set(rows)
+    assert actions(api) == ["ListStackResources", "DescribeStackResources"]
+
+
+def test_both_refused_is_an_error_naming_both(api: FakeCloudFormationServer) -> None:
+    api.controls.refuse()
+    with pytest.raises(StoryUnavailableError) as raised:
+        CloudFormationStoryReader().stack_resources(STACK_ID)
+    assert str(raised.value) == (
+        "ListStackResources answered AccessDenied; DescribeStackResources answered AccessDenied"
+    )
+
+
+def test_a_stack_cloudformation_does_not_know_is_an_unknown_story(
+    cloudformation_env: FakeCloudFormationServer,
+) -> None:
+    assert (
+        read_story(CloudFormationStoryReader(), STACK_ID, with_resources=True, seconds=5) == UNKNOWN
+    )
 
 
 def update_as_before(
     chime: ChimeBackend, invoke: Invoker, caplog: pytest.LogCaptureFixture
 ) -> list[str]:
-    """An Update through the real reader; the warnings it logged."""
+    """An Update through a cold handler's real reader; the warnings it logged."""
     chime.seed_number(NUMBER, calling_name="Old Support")
-    cold_handler(invoke)
+    invoke.handler = build_handler(dict(os.environ), story=CloudFormationStoryReader())
     event = invoke.event(
         "Update",
         {"PhoneNumberId": NUMBER, "CallingName": "New Support"},
@@ -170,13 +127,16 @@ def update_as_before(
 
 
 def test_access_denied_behaves_as_before_with_a_warning(
-    stack: Stack, chime: ChimeBackend, invoke: Invoker, caplog: pytest.LogCaptureFixture
+    api: FakeCloudFormationServer,
+    chime: ChimeBackend,
+    invoke: Invoker,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    stack.error = (403, "AccessDenied", "User is not authorized to perform DescribeStacks")
+    api.controls.refuse()
     assert update_as_before(chime, invoke, caplog) == [
         "stack not read (DescribeStacks answered AccessDenied); acting on the event alone"
     ]
-    assert len(stack.requests) == 1  # refusals are not retried
+    assert actions(api) == ["DescribeStacks"]  # refusals are not retried
 
 
 def test_unreachable_cloudformation_behaves_as_before_with_a_warning(
@@ -189,14 +149,7 @@ def test_unreachable_cloudformation_behaves_as_before_with_a_warning(
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    monkeypatch.setenv("AWS_ENDPOINT_URL_CLOUDFORMATION", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_CLOUDFORMATION", f"https://127.0.0.1:{port}")
     assert update_as_before(chime, invoke, caplog) == [
         "stack not read (DescribeStacks: could not connect); acting on the event alone"
     ]
-
-
-def test_validation_error_is_an_unknown_story(stack: Stack) -> None:
-    stack.error = (400, "ValidationError", f"Stack with id {STACK_ID} does not exist")
-    assert (
-        read_story(CloudFormationStoryReader(), STACK_ID, with_resources=True, seconds=5) == UNKNOWN
-    )
